@@ -1,0 +1,209 @@
+/**
+ * The in-memory adapter: the local default, and the reference the DynamoDB
+ * adapter is tested against. One process, no persistence.
+ *
+ * Layout, chosen for O(1) operations and a small footprint per session:
+ * - `sessions` maps id to an immutable record. A Map iterates in insertion
+ *   order and every session has the same time to live, so the oldest entries
+ *   are the first to expire: the sweep walks from the front and stops at the
+ *   first live one, costing only what expired. Updates replace the record
+ *   with Map.set, which keeps its place.
+ * - `lists` keeps, per status, the records in the order they entered it
+ *   (pagination), and `counts` the live ones (CountByStatus with no scan).
+ */
+import type { Clock } from "../../clock.js";
+import {
+  IllegalStatusTransitionError,
+  InvalidCursorError,
+  SessionAlreadyExistsError,
+  SessionNotFoundError,
+  SessionVersionMismatchError,
+} from "../../errors.js";
+import { isExpired, isLegalTransition } from "../session-rules.js";
+import type {
+  ListQuery,
+  NewSession,
+  Session,
+  SessionPage,
+  SessionStatus,
+  SessionStore,
+  StatusUpdate,
+} from "../session-store.js";
+import { StatusList } from "./status-list.js";
+
+interface StoredSession extends Session {
+  readonly listSeq: number;
+}
+
+export interface MemorySessionStoreOptions {
+  readonly clock: Clock;
+  /** How long a session lives after creation. */
+  readonly ttlMs: number;
+  /** How often expired sessions are reclaimed in the background; 0 turns it off. */
+  readonly sweepIntervalMs?: number;
+}
+
+const CURSOR_PATTERN = /^[0-9]{1,15}$/;
+
+export class MemorySessionStore implements SessionStore {
+  private readonly sessions = new Map<string, StoredSession>();
+  private readonly lists: Record<SessionStatus, StatusList<StoredSession>>;
+  private readonly counts: Record<SessionStatus, number> = { PENDING: 0, COMPLETED: 0, EXPIRED: 0 };
+  private readonly clock: Clock;
+  private readonly ttlMs: number;
+  private readonly sweepTimer: NodeJS.Timeout | undefined;
+  private nextListSeq = 1;
+  /** Creation instants never go backwards, so insertion order stays expiry order. */
+  private lastCreatedAt = 0;
+
+  constructor(options: MemorySessionStoreOptions) {
+    this.clock = options.clock;
+    this.ttlMs = options.ttlMs;
+    const isLive = (entry: StoredSession) => this.sessions.get(entry.id) === entry;
+    this.lists = { PENDING: new StatusList(isLive), COMPLETED: new StatusList(isLive), EXPIRED: new StatusList(isLive) };
+    const interval = options.sweepIntervalMs ?? 1000;
+    if (interval > 0) {
+      this.sweepTimer = setInterval(() => this.sweep(), interval);
+      this.sweepTimer.unref();
+    }
+  }
+
+  async create(draft: NewSession): Promise<Session> {
+    const now = this.clock.now();
+    const existing = this.sessions.get(draft.id);
+    if (existing) {
+      if (!isExpired(existing.expiresAt, now)) {
+        throw new SessionAlreadyExistsError(draft.id);
+      }
+      this.remove(existing);
+    }
+    const createdAt = Math.max(now, this.lastCreatedAt);
+    this.lastCreatedAt = createdAt;
+    const session: StoredSession = {
+      id: draft.id,
+      eventId: draft.eventId,
+      status: "PENDING",
+      tickets: draft.tickets,
+      metadata: draft.metadata,
+      createdAt,
+      updatedAt: createdAt,
+      expiresAt: createdAt + this.ttlMs,
+      version: 1,
+      listSeq: this.nextListSeq++,
+    };
+    this.insert(session);
+    return session;
+  }
+
+  async get(id: string): Promise<Session> {
+    return this.live(id, this.clock.now());
+  }
+
+  async updateStatus(update: StatusUpdate): Promise<Session> {
+    const now = this.clock.now();
+    const current = this.live(update.id, now);
+    if (update.expectedVersion !== undefined && update.expectedVersion !== current.version) {
+      throw new SessionVersionMismatchError(update.id, update.expectedVersion, current.version);
+    }
+    if (current.status === update.status) {
+      return current;
+    }
+    if (!isLegalTransition(current.status, update.status)) {
+      throw new IllegalStatusTransitionError(update.id, current.status, update.status);
+    }
+    const next: StoredSession = {
+      ...current,
+      status: update.status,
+      updatedAt: Math.max(now, current.updatedAt),
+      version: current.version + 1,
+      listSeq: this.nextListSeq++,
+    };
+    this.replace(current, next);
+    return next;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const existing = this.sessions.get(id);
+    if (!existing) {
+      return false;
+    }
+    this.remove(existing);
+    return !isExpired(existing.expiresAt, this.clock.now());
+  }
+
+  async countByStatus(status: SessionStatus): Promise<number> {
+    this.sweep();
+    return this.counts[status];
+  }
+
+  async list(query: ListQuery): Promise<SessionPage> {
+    const afterSeq = this.parseCursor(query.cursor);
+    const now = this.clock.now();
+    const { items, more } = this.lists[query.status].page(afterSeq, query.pageSize, (session) => !isExpired(session.expiresAt, now));
+    const last = items[items.length - 1];
+    return { sessions: items, cursor: more && last ? String(last.listSeq) : undefined };
+  }
+
+  async checkHealth(): Promise<void> {}
+
+  async close(): Promise<void> {
+    clearInterval(this.sweepTimer);
+  }
+
+  /** Number of sessions held, expired or not; for metrics and benchmarks. */
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  /** Reclaims every expired session; costs what expired, not what is stored. */
+  sweep(): void {
+    const now = this.clock.now();
+    for (const session of this.sessions.values()) {
+      if (!isExpired(session.expiresAt, now)) {
+        return;
+      }
+      this.remove(session);
+    }
+  }
+
+  private live(id: string, now: number): StoredSession {
+    const session = this.sessions.get(id);
+    if (!session || isExpired(session.expiresAt, now)) {
+      throw new SessionNotFoundError(id);
+    }
+    return session;
+  }
+
+  private insert(session: StoredSession): void {
+    this.sessions.set(session.id, session);
+    this.lists[session.status].append(session);
+    this.counts[session.status] += 1;
+  }
+
+  /** Map.set on a present key keeps its place, so the sweep order is unchanged. */
+  private replace(current: StoredSession, next: StoredSession): void {
+    this.insert(next);
+    this.forget(current);
+  }
+
+  private remove(session: StoredSession): void {
+    this.sessions.delete(session.id);
+    this.forget(session);
+  }
+
+  /** Called once the record is no longer the map's, so its list sees it as dead. */
+  private forget(session: StoredSession): void {
+    this.counts[session.status] -= 1;
+    this.lists[session.status].markDead();
+  }
+
+  private parseCursor(cursor: string | undefined): number {
+    if (cursor === undefined) {
+      return 0;
+    }
+    if (!CURSOR_PATTERN.test(cursor)) {
+      throw new InvalidCursorError("not a page token of this server");
+    }
+    return Number(cursor);
+  }
+}
