@@ -3,7 +3,7 @@
  * adapter is tested against. One process, no persistence.
  *
  * Layout, chosen for O(1) operations and a small footprint per session:
- * - `sessions` maps id to an immutable record. A Map iterates in insertion
+ * - `sessions` maps id to an immutable Session. A Map iterates in insertion
  *   order and every session has the same time to live, so the oldest entries
  *   are the first to expire: the sweep walks from the front and stops at the
  *   first live one, costing only what expired. Updates replace the record
@@ -31,10 +31,6 @@ import type {
 } from "../session-store.js";
 import { StatusList } from "./status-list.js";
 
-interface StoredSession extends Session {
-  readonly listSeq: number;
-}
-
 export interface MemorySessionStoreOptions {
   readonly clock: Clock;
   /** How long a session lives after creation. */
@@ -46,8 +42,8 @@ export interface MemorySessionStoreOptions {
 const CURSOR_PATTERN = /^[0-9]{1,15}$/;
 
 export class MemorySessionStore implements SessionStore {
-  private readonly sessions = new Map<string, StoredSession>();
-  private readonly lists: Record<SessionStatus, StatusList<StoredSession>>;
+  private readonly sessions = new Map<string, Session>();
+  private readonly lists: Record<SessionStatus, StatusList<Session>>;
   private readonly counts: Record<SessionStatus, number> = { PENDING: 0, COMPLETED: 0, EXPIRED: 0 };
   private readonly clock: Clock;
   private readonly ttlMs: number;
@@ -59,7 +55,7 @@ export class MemorySessionStore implements SessionStore {
   constructor(options: MemorySessionStoreOptions) {
     this.clock = options.clock;
     this.ttlMs = options.ttlMs;
-    const isLive = (entry: StoredSession) => this.sessions.get(entry.id) === entry;
+    const isLive = (entry: Session) => this.sessions.get(entry.id) === entry;
     this.lists = { PENDING: new StatusList(isLive), COMPLETED: new StatusList(isLive), EXPIRED: new StatusList(isLive) };
     const interval = options.sweepIntervalMs ?? 1000;
     if (interval > 0) {
@@ -79,7 +75,7 @@ export class MemorySessionStore implements SessionStore {
     }
     const createdAt = Math.max(now, this.lastCreatedAt);
     this.lastCreatedAt = createdAt;
-    const session: StoredSession = {
+    const session: Session = {
       id: draft.id,
       eventId: draft.eventId,
       status: "PENDING",
@@ -89,7 +85,6 @@ export class MemorySessionStore implements SessionStore {
       updatedAt: createdAt,
       expiresAt: createdAt + this.ttlMs,
       version: 1,
-      listSeq: this.nextListSeq++,
     };
     this.insert(session);
     return session;
@@ -111,12 +106,11 @@ export class MemorySessionStore implements SessionStore {
     if (!isLegalTransition(current.status, update.status)) {
       throw new IllegalStatusTransitionError(update.id, current.status, update.status);
     }
-    const next: StoredSession = {
+    const next: Session = {
       ...current,
       status: update.status,
       updatedAt: Math.max(now, current.updatedAt),
       version: current.version + 1,
-      listSeq: this.nextListSeq++,
     };
     this.replace(current, next);
     return next;
@@ -139,9 +133,8 @@ export class MemorySessionStore implements SessionStore {
   async list(query: ListQuery): Promise<SessionPage> {
     const afterSeq = this.parseCursor(query.cursor);
     const now = this.clock.now();
-    const { items, more } = this.lists[query.status].page(afterSeq, query.pageSize, (session) => !isExpired(session.expiresAt, now));
-    const last = items[items.length - 1];
-    return { sessions: items, cursor: more && last ? String(last.listSeq) : undefined };
+    const page = this.lists[query.status].page(afterSeq, query.pageSize, (session) => !isExpired(session.expiresAt, now));
+    return { sessions: page.items, cursor: page.more ? String(page.lastSeq) : undefined };
   }
 
   async checkHealth(): Promise<void> {}
@@ -166,7 +159,7 @@ export class MemorySessionStore implements SessionStore {
     }
   }
 
-  private live(id: string, now: number): StoredSession {
+  private live(id: string, now: number): Session {
     const session = this.sessions.get(id);
     if (!session || isExpired(session.expiresAt, now)) {
       throw new SessionNotFoundError(id);
@@ -174,25 +167,25 @@ export class MemorySessionStore implements SessionStore {
     return session;
   }
 
-  private insert(session: StoredSession): void {
+  private insert(session: Session): void {
     this.sessions.set(session.id, session);
-    this.lists[session.status].append(session);
+    this.lists[session.status].append(session, this.nextListSeq++);
     this.counts[session.status] += 1;
   }
 
   /** Map.set on a present key keeps its place, so the sweep order is unchanged. */
-  private replace(current: StoredSession, next: StoredSession): void {
+  private replace(current: Session, next: Session): void {
     this.insert(next);
     this.forget(current);
   }
 
-  private remove(session: StoredSession): void {
+  private remove(session: Session): void {
     this.sessions.delete(session.id);
     this.forget(session);
   }
 
   /** Called once the record is no longer the map's, so its list sees it as dead. */
-  private forget(session: StoredSession): void {
+  private forget(session: Session): void {
     this.counts[session.status] -= 1;
     this.lists[session.status].markDead();
   }

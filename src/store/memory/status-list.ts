@@ -1,64 +1,82 @@
 /**
  * The sessions that entered one status, in the order they entered it.
  *
- * Entries are only ever appended, with a sequence number larger than any
- * before, so a page cursor is simply the last sequence number returned and a
+ * Entries are only ever appended, each with a sequence number larger than any
+ * before, so a page cursor is simply the last sequence number returned, and a
  * session keeps its place for as long as it keeps the status. Removal is lazy:
  * the owner tells which entries are still live, and the list compacts itself
  * once dead entries outnumber live ones, so every operation is amortized O(1)
- * and a seek is O(log n).
+ * and a seek is O(log n). Sequence numbers sit in a parallel array so the
+ * entries themselves carry nothing of the list's.
  */
-export interface ListEntry {
-  /** Position in the list; unique and increasing across the whole store. */
-  readonly listSeq: number;
-}
-
 const COMPACT_AT_LEAST = 1024;
 
-export class StatusList<T extends ListEntry> {
+export interface ListPage<T> {
+  readonly items: T[];
+  /** Sequence number of the last item, to resume after it. */
+  readonly lastSeq: number;
+  /** Whether a live, accepted entry follows the page. */
+  readonly more: boolean;
+}
+
+export class StatusList<T> {
   private entries: T[] = [];
+  private seqs: number[] = [];
   private dead = 0;
 
   constructor(private readonly isLive: (entry: T) => boolean) {}
 
-  append(entry: T): void {
+  append(entry: T, seq: number): void {
     this.entries.push(entry);
+    this.seqs.push(seq);
   }
 
   /** Records that one entry stopped being live; compacts when the dead dominate. */
   markDead(): void {
     this.dead += 1;
     if (this.dead >= COMPACT_AT_LEAST && this.dead * 2 >= this.entries.length) {
-      this.entries = this.entries.filter(this.isLive);
-      this.dead = 0;
+      this.compact();
     }
   }
 
-  /**
-   * Up to `limit` live entries after the cursor that `accept` keeps, and
-   * whether any live, accepted entry follows them.
-   */
-  page(afterSeq: number, limit: number, accept: (entry: T) => boolean): { items: T[]; more: boolean } {
+  /** Up to `limit` live entries after `afterSeq` that `accept` keeps. */
+  page(afterSeq: number, limit: number, accept: (entry: T) => boolean): ListPage<T> {
     const items: T[] = [];
+    let lastSeq = afterSeq;
     for (let i = this.firstAfter(afterSeq); i < this.entries.length; i++) {
-      const entry = this.entries[i]!;
+      const entry = this.entries[i] as T;
       if (!this.isLive(entry) || !accept(entry)) {
         continue;
       }
       if (items.length === limit) {
-        return { items, more: true };
+        return { items, lastSeq, more: true };
       }
       items.push(entry);
+      lastSeq = this.seqs[i] as number;
     }
-    return { items, more: false };
+    return { items, lastSeq, more: false };
+  }
+
+  private compact(): void {
+    const entries: T[] = [];
+    const seqs: number[] = [];
+    this.entries.forEach((entry, i) => {
+      if (this.isLive(entry)) {
+        entries.push(entry);
+        seqs.push(this.seqs[i] as number);
+      }
+    });
+    this.entries = entries;
+    this.seqs = seqs;
+    this.dead = 0;
   }
 
   private firstAfter(seq: number): number {
     let low = 0;
-    let high = this.entries.length;
+    let high = this.seqs.length;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      if (this.entries[mid]!.listSeq <= seq) {
+      if ((this.seqs[mid] as number) <= seq) {
         low = mid + 1;
       } else {
         high = mid;
