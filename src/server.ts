@@ -103,15 +103,21 @@ export class SessionStoreServer {
 
   private async drain(): Promise<void> {
     this.health.set("NOT_SERVING");
-    const grpcClosed = new Promise<void>((resolve) => this.grpcServer.tryShutdown(() => resolve()));
+    const grpcClosed = new Promise<void>((resolve) => {
+      this.grpcServer.tryShutdown(() => {
+        resolve();
+      });
+    });
     const connectClosed = this.connectServer ? closeHttpServer(this.connectServer) : Promise.resolve();
-    const grace = delay(this.config.shutdownGraceMs, undefined, { ref: false });
-    const drained = await Promise.race([
-      Promise.all([this.inFlight.idle(), connectClosed]).then(() => true),
-      grace.then(() => false),
-    ]);
-    if (!drained) {
+    const graceOver = delay(this.config.shutdownGraceMs, "grace-over" as const, { ref: false });
+    const handled = await Promise.race([Promise.all([this.inFlight.idle(), connectClosed]), graceOver]);
+    if (handled === "grace-over") {
       this.logger.warn({ inFlight: this.inFlight.size }, "shutdown grace period over; cutting off the calls still in flight");
+    } else {
+      // Handlers are done, but their responses may still be on their way out:
+      // give the connections a moment to close by themselves. Only streams that
+      // never end (health Watch) make this wait run out.
+      await Promise.race([grpcClosed, delay(FLUSH_MS, undefined, { ref: false }), graceOver]);
     }
     this.grpcServer.forceShutdown();
     this.connectServer?.closeAllConnections();
@@ -119,6 +125,9 @@ export class SessionStoreServer {
     await this.store.close();
   }
 }
+
+/** How long a stop waits, after the last handler returned, for its response to be written. */
+const FLUSH_MS = 500;
 
 function createConnectServer(handlers: SessionStoreHandlers): http.Server {
   return http.createServer(

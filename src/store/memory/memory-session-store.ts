@@ -28,6 +28,7 @@ import type {
   SessionStatus,
   SessionStore,
   StatusUpdate,
+  StoreCallOptions,
 } from "../session-store.js";
 import { StatusList } from "./status-list.js";
 
@@ -41,6 +42,7 @@ export interface MemorySessionStoreOptions {
 
 const CURSOR_PATTERN = /^[0-9]{1,15}$/;
 
+/** Operations are synchronous under their promises, so none needs the call's signal. */
 export class MemorySessionStore implements SessionStore {
   private readonly sessions = new Map<string, Session>();
   private readonly lists: Record<SessionStatus, StatusList<Session>>;
@@ -64,7 +66,7 @@ export class MemorySessionStore implements SessionStore {
     }
   }
 
-  async create(draft: NewSession): Promise<Session> {
+  async create(draft: NewSession, _options?: StoreCallOptions): Promise<Session> {
     const now = this.clock.now();
     const existing = this.sessions.get(draft.id);
     if (existing) {
@@ -90,11 +92,11 @@ export class MemorySessionStore implements SessionStore {
     return session;
   }
 
-  async get(id: string): Promise<Session> {
+  async get(id: string, _options?: StoreCallOptions): Promise<Session> {
     return this.live(id, this.clock.now());
   }
 
-  async updateStatus(update: StatusUpdate): Promise<Session> {
+  async updateStatus(update: StatusUpdate, _options?: StoreCallOptions): Promise<Session> {
     const now = this.clock.now();
     const current = this.live(update.id, now);
     if (update.expectedVersion !== undefined && update.expectedVersion !== current.version) {
@@ -116,7 +118,7 @@ export class MemorySessionStore implements SessionStore {
     return next;
   }
 
-  async delete(id: string): Promise<boolean> {
+  async delete(id: string, _options?: StoreCallOptions): Promise<boolean> {
     const existing = this.sessions.get(id);
     if (!existing) {
       return false;
@@ -125,12 +127,12 @@ export class MemorySessionStore implements SessionStore {
     return !isExpired(existing.expiresAt, this.clock.now());
   }
 
-  async countByStatus(status: SessionStatus): Promise<number> {
+  async countByStatus(status: SessionStatus, _options?: StoreCallOptions): Promise<number> {
     this.sweep();
     return this.counts[status];
   }
 
-  async list(query: ListQuery): Promise<SessionPage> {
+  async list(query: ListQuery, _options?: StoreCallOptions): Promise<SessionPage> {
     const afterSeq = this.parseCursor(query.cursor);
     const now = this.clock.now();
     const page = this.lists[query.status].page(afterSeq, query.pageSize, (session) => !isExpired(session.expiresAt, now));
