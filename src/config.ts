@@ -23,6 +23,45 @@ export interface Config {
   readonly logLevel: LevelWithSilent;
   /** How long a stop waits for in-flight calls before cutting them off. */
   readonly shutdownGraceMs: number;
+  /** gRPC server reflection; off by default in prod. */
+  readonly reflectionEnabled: boolean;
+  /** Prometheus /metrics; off when undefined. */
+  readonly metricsPort: number | undefined;
+  readonly tls: TlsConfig | undefined;
+  /** File of "<caller> <token>" lines; callers must send "authorization: Bearer <token>". */
+  readonly authTokensFile: string | undefined;
+  readonly limits: LimitsConfig;
+  readonly healthCheck: HealthCheckConfig;
+}
+
+export interface TlsConfig {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** When set, clients must present a certificate this CA signed (mTLS). */
+  readonly clientCaFile: string | undefined;
+}
+
+export interface LimitsConfig {
+  /** Largest request message accepted; larger ones get RESOURCE_EXHAUSTED. */
+  readonly maxRequestBytes: number;
+  readonly maxConcurrentStreams: number;
+  /** Deadline applied to calls that arrive without one. */
+  readonly defaultDeadlineMs: number;
+  /** Interval of the server's keepalive pings on an idle connection. */
+  readonly keepaliveTimeMs: number;
+  /** How long the server waits for a ping's answer before closing the connection. */
+  readonly keepaliveTimeoutMs: number;
+  /** Shortest interval at which clients may ping; faster pings are answered with GOAWAY. */
+  readonly minClientPingIntervalMs: number;
+  /** Connections are asked to reconnect after this long, so load spreads over new replicas; undefined = never. */
+  readonly maxConnectionAgeMs: number | undefined;
+}
+
+export interface HealthCheckConfig {
+  /** How often the store is probed while serving. */
+  readonly intervalMs: number;
+  /** Consecutive failed probes that turn health NOT_SERVING. */
+  readonly failureThreshold: number;
 }
 
 /** The variables this service reads; anything else in the environment is ignored. */
@@ -35,6 +74,21 @@ export const ENV_NAMES = [
   "CHECKOUT_SESSION_TTL_HOURS",
   "LOG_LEVEL",
   "SHUTDOWN_GRACE_SECONDS",
+  "REFLECTION_ENABLED",
+  "METRICS_PORT",
+  "TLS_CERT_FILE",
+  "TLS_KEY_FILE",
+  "TLS_CLIENT_CA_FILE",
+  "AUTH_TOKENS_FILE",
+  "MAX_REQUEST_BYTES",
+  "MAX_CONCURRENT_STREAMS",
+  "DEFAULT_DEADLINE_SECONDS",
+  "KEEPALIVE_TIME_SECONDS",
+  "KEEPALIVE_TIMEOUT_SECONDS",
+  "MIN_CLIENT_PING_INTERVAL_SECONDS",
+  "MAX_CONNECTION_AGE_SECONDS",
+  "HEALTH_CHECK_INTERVAL_SECONDS",
+  "HEALTH_CHECK_FAILURE_THRESHOLD",
 ] as const;
 
 export type Env = Partial<Record<(typeof ENV_NAMES)[number], string>>;
@@ -65,7 +119,51 @@ export function loadConfig(env: Env): Config {
     sessionTtlMs: positiveNumber(env, "CHECKOUT_SESSION_TTL_HOURS", 24, 24 * 366) * 3_600_000,
     logLevel: oneOf(env, "LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace", "silent"], "info"),
     shutdownGraceMs: positiveNumber(env, "SHUTDOWN_GRACE_SECONDS", 10, 3600) * 1000,
+    reflectionEnabled: oneOf(env, "REFLECTION_ENABLED", ["true", "false"], environment === "prod" ? "false" : "true") === "true",
+    metricsPort: env.METRICS_PORT === undefined ? undefined : port(env, "METRICS_PORT", 0),
+    tls: tls(env),
+    authTokensFile: env.AUTH_TOKENS_FILE,
+    limits: {
+      maxRequestBytes: integer(env, "MAX_REQUEST_BYTES", 65_536, 1024, 16 * 1024 * 1024),
+      maxConcurrentStreams: integer(env, "MAX_CONCURRENT_STREAMS", 256, 1, 100_000),
+      defaultDeadlineMs: positiveNumber(env, "DEFAULT_DEADLINE_SECONDS", 10, 3600) * 1000,
+      keepaliveTimeMs: positiveNumber(env, "KEEPALIVE_TIME_SECONDS", 300, 86_400) * 1000,
+      keepaliveTimeoutMs: positiveNumber(env, "KEEPALIVE_TIMEOUT_SECONDS", 20, 3600) * 1000,
+      minClientPingIntervalMs: positiveNumber(env, "MIN_CLIENT_PING_INTERVAL_SECONDS", 10, 86_400) * 1000,
+      maxConnectionAgeMs:
+        env.MAX_CONNECTION_AGE_SECONDS === undefined ? undefined : positiveNumber(env, "MAX_CONNECTION_AGE_SECONDS", 0, 86_400 * 30) * 1000,
+    },
+    healthCheck: {
+      intervalMs: positiveNumber(env, "HEALTH_CHECK_INTERVAL_SECONDS", 5, 3600) * 1000,
+      failureThreshold: integer(env, "HEALTH_CHECK_FAILURE_THRESHOLD", 3, 1, 100),
+    },
   };
+}
+
+function tls(env: Env): TlsConfig | undefined {
+  const { TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile, TLS_CLIENT_CA_FILE: clientCaFile } = env;
+  if (certFile === undefined && keyFile === undefined) {
+    if (clientCaFile !== undefined) {
+      throw new ConfigError("TLS_CLIENT_CA_FILE needs TLS_CERT_FILE and TLS_KEY_FILE: client certificates are only asked for over TLS");
+    }
+    return undefined;
+  }
+  if (certFile === undefined || keyFile === undefined) {
+    throw new ConfigError("TLS_CERT_FILE and TLS_KEY_FILE must be set together");
+  }
+  return { certFile, keyFile, clientCaFile };
+}
+
+function integer(env: Env, name: keyof Env, fallback: number, min: number, max: number): number {
+  const value = env[name];
+  if (value === undefined) {
+    return fallback;
+  }
+  const parsed = /^[0-9]{1,9}$/.test(value) ? Number(value) : NaN;
+  if (!(parsed >= min && parsed <= max)) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}; got ${JSON.stringify(value)}`);
+  }
+  return parsed;
 }
 
 function oneOf<T extends string>(env: Env, name: keyof Env, accepted: readonly T[], fallback: T): T {

@@ -72,6 +72,11 @@ export class InvalidCursorError extends Error {
   }
 }
 
+/** The call carries no credentials, or ones this server does not accept. */
+export class UnauthenticatedError extends Error {
+  override readonly name = "UnauthenticatedError";
+}
+
 /** Request bytes that are not a valid message of the method's request type. */
 export class MalformedRequestError extends Error {
   override readonly name = "MalformedRequestError";
@@ -125,6 +130,9 @@ export function toConnectError(error: unknown): ConnectError {
   if (error instanceof InvalidCursorError) {
     return invalidArgument(error.message, "INVALID_PAGE_TOKEN", [{ field: "page_token", description: error.detail }]);
   }
+  if (error instanceof UnauthenticatedError) {
+    return withInfo(error.message, Code.Unauthenticated, "UNAUTHENTICATED", {});
+  }
   if (error instanceof MalformedRequestError) {
     return withInfo(error.message, Code.InvalidArgument, "MALFORMED_REQUEST", {});
   }
@@ -155,4 +163,28 @@ function invalidArgument(message: string, reason: string, violations: readonly F
     { desc: ErrorInfoSchema, value: { reason, domain: ERROR_DOMAIN, metadata: {} } },
     { desc: BadRequestSchema, value: { fieldViolations: violations.map((v) => ({ ...v })) } },
   ]);
+}
+
+const GRPC_CODE_NAMES: Readonly<Record<Code, string>> = {
+  [Code.Canceled]: "CANCELLED",
+  [Code.Unknown]: "UNKNOWN",
+  [Code.InvalidArgument]: "INVALID_ARGUMENT",
+  [Code.DeadlineExceeded]: "DEADLINE_EXCEEDED",
+  [Code.NotFound]: "NOT_FOUND",
+  [Code.AlreadyExists]: "ALREADY_EXISTS",
+  [Code.PermissionDenied]: "PERMISSION_DENIED",
+  [Code.ResourceExhausted]: "RESOURCE_EXHAUSTED",
+  [Code.FailedPrecondition]: "FAILED_PRECONDITION",
+  [Code.Aborted]: "ABORTED",
+  [Code.OutOfRange]: "OUT_OF_RANGE",
+  [Code.Unimplemented]: "UNIMPLEMENTED",
+  [Code.Internal]: "INTERNAL",
+  [Code.Unavailable]: "UNAVAILABLE",
+  [Code.DataLoss]: "DATA_LOSS",
+  [Code.Unauthenticated]: "UNAUTHENTICATED",
+};
+
+/** The canonical gRPC name of a code (NOT_FOUND), as logs and metrics label it. */
+export function grpcCodeName(code: Code): string {
+  return GRPC_CODE_NAMES[code];
 }

@@ -1,18 +1,19 @@
 /**
  * The process: read the configuration, build the store and the server,
  * serve until SIGTERM or SIGINT, then drain and exit 0. A bad configuration
- * or a store that cannot serve stops it at once with one line and a non-zero exit.
+ * (exit 2) or a server that cannot start (exit 1) stops it at once with one line.
  */
 import { systemClock } from "./clock.js";
-import { ConfigError, loadConfig, readEnv } from "./config.js";
+import { ConfigError, loadConfig, readEnv, type Config } from "./config.js";
 import { createLogger } from "./logger.js";
+import { Metrics } from "./observability/metrics.js";
 import { SessionStoreServer } from "./server.js";
 import { createStore } from "./store/create-store.js";
+import type { SessionStore } from "./store/session-store.js";
 
-async function main(): Promise<void> {
-  let config;
+function readConfig(): Config {
   try {
-    config = loadConfig(readEnv());
+    return loadConfig(readEnv());
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`sessionstore: invalid configuration: ${error.message}\n`);
@@ -20,18 +21,33 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
   const logger = createLogger(config.logLevel);
-  const store = await createStore(config, systemClock);
-  const server = new SessionStoreServer({ config, store, logger });
+  const metrics = new Metrics();
+  let store: SessionStore | undefined;
+  let server: SessionStoreServer;
   try {
+    store = await createStore(config, { clock: systemClock, logger, metrics });
+    server = new SessionStoreServer({ config, store, logger, metrics });
     await server.start();
   } catch (error) {
     process.stderr.write(`sessionstore: cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
-    await store.close();
+    await store?.close();
     process.exit(1);
   }
   logger.info(
-    { host: config.host, port: server.grpcPort, connectPort: server.connectPort, store: config.store, environment: config.environment },
+    {
+      host: config.host,
+      port: server.grpcPort,
+      connectPort: server.connectPort,
+      metricsPort: server.metricsPort,
+      tls: config.tls === undefined ? "off" : config.tls.clientCaFile === undefined ? "on" : "mutual",
+      store: config.store,
+      environment: config.environment,
+    },
     "serving",
   );
 

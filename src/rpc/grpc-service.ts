@@ -15,6 +15,11 @@ import type { RpcContext } from "./session-store-service.js";
 
 type UnaryHandler = (request: never, context: RpcContext) => Promise<Message>;
 
+export interface GrpcServiceOptions {
+  /** Deadline for calls whose client set none, so a stuck store cannot hold a call forever. */
+  readonly defaultDeadlineMs: number;
+}
+
 /**
  * A grpc-js service for `service`, each method calling the handler of the same
  * local name (getSession for GetSession), as connect-node's router does.
@@ -22,6 +27,7 @@ type UnaryHandler = (request: never, context: RpcContext) => Promise<Message>;
 export function createGrpcService(
   service: DescService,
   handlers: object,
+  options: GrpcServiceOptions,
 ): { definition: grpc.ServiceDefinition; implementation: grpc.UntypedServiceImplementation } {
   const definition: Record<string, grpc.MethodDefinition<Buffer, Message>> = {};
   const implementation: grpc.UntypedServiceImplementation = {};
@@ -45,12 +51,12 @@ export function createGrpcService(
       responseSerialize: (message: Message) => toBuffer(toBinary(method.output, message)),
       responseDeserialize: (bytes: Buffer) => fromBinary(method.output, bytes),
     };
-    implementation[method.localName] = unaryCall(method.input, handler);
+    implementation[method.localName] = unaryCall(method.input, handler, options);
   }
   return { definition, implementation };
 }
 
-function unaryCall(input: DescMessage, handler: UnaryHandler): grpc.handleUnaryCall<Buffer, Message> {
+function unaryCall(input: DescMessage, handler: UnaryHandler, options: GrpcServiceOptions): grpc.handleUnaryCall<Buffer, Message> {
   return (call, callback) => {
     let request: Message;
     try {
@@ -59,9 +65,30 @@ function unaryCall(input: DescMessage, handler: UnaryHandler): grpc.handleUnaryC
       callback(toServiceError(toConnectError(new MalformedRequestError(error))));
       return;
     }
-    handler(request as never, new GrpcCallContext(call)).then(
-      (response) => callback(null, response),
-      (error: unknown) => callback(toServiceError(toConnectError(error))),
+    const context = new GrpcCallContext(call);
+    let answered = false;
+    let deadlineTimer: NodeJS.Timeout | undefined;
+    const answer = (error: grpc.ServiceError | null, response?: Message) => {
+      if (!answered) {
+        answered = true;
+        clearTimeout(deadlineTimer);
+        callback(error, response);
+      }
+    };
+    if (!context.hasClientDeadline) {
+      // grpc-js enforces deadlines the client sends; this one is ours to keep.
+      deadlineTimer = setTimeout(() => {
+        const reason = context.expire();
+        answer(toServiceError(toConnectError(reason)));
+      }, options.defaultDeadlineMs);
+    }
+    handler(request as never, context).then(
+      (response) => {
+        answer(null, response);
+      },
+      (error: unknown) => {
+        answer(toServiceError(toConnectError(error)));
+      },
     );
   };
 }
@@ -73,31 +100,60 @@ function unaryCall(input: DescMessage, handler: UnaryHandler): grpc.handleUnaryC
  */
 class GrpcCallContext implements RpcContext {
   private controller: AbortController | undefined;
+  private expired = false;
 
   constructor(private readonly call: grpc.ServerUnaryCall<Buffer, Message>) {}
+
+  get hasClientDeadline(): boolean {
+    return this.call.getDeadline() !== Infinity;
+  }
 
   get signal(): AbortSignal {
     if (!this.controller) {
       const controller = new AbortController();
       this.controller = controller;
-      const abort = () => controller.abort(this.cancellationReason());
-      if (this.call.cancelled) {
-        abort();
+      if (this.expired) {
+        controller.abort(deadlineReason());
+      } else if (this.call.cancelled) {
+        controller.abort(this.cancellationReason());
       } else {
-        this.call.once("cancelled", abort);
+        this.call.once("cancelled", () => {
+          controller.abort(this.cancellationReason());
+        });
       }
     }
     return this.controller.signal;
+  }
+
+  get peerIdentity(): string | undefined {
+    const subject = this.call.getAuthContext().sslPeerCertificate?.subject;
+    const commonName: unknown = subject?.CN;
+    return typeof commonName === "string" ? commonName : undefined;
+  }
+
+  header(name: string): string | undefined {
+    const [value] = this.call.metadata.get(name);
+    return typeof value === "string" ? value : undefined;
+  }
+
+  /** The server's default deadline passed: abort the work and say why. */
+  expire(): DOMException {
+    this.expired = true;
+    const reason = deadlineReason();
+    this.controller?.abort(reason);
+    return reason;
   }
 
   /** grpc-js cancels a call both when its deadline passes and when the client goes away. */
   private cancellationReason(): DOMException {
     const deadline = this.call.getDeadline();
     const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
-    return Date.now() >= deadlineMs
-      ? new DOMException("the call's deadline passed", "TimeoutError")
-      : new DOMException("the caller cancelled the call", "AbortError");
+    return this.expired || Date.now() >= deadlineMs ? deadlineReason() : new DOMException("the caller cancelled the call", "AbortError");
   }
+}
+
+function deadlineReason(): DOMException {
+  return new DOMException("the call's deadline passed", "TimeoutError");
 }
 
 /** Puts a ConnectError on the gRPC wire, details in the standard grpc-status-details-bin trailer. */

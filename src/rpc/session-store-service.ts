@@ -24,9 +24,14 @@ import { decodePageToken, encodePageToken } from "./page-token.js";
 import { validateCount, validateCreate, validateId, validateList, validateStatusUpdate } from "./request-validation.js";
 import { toSessionMessage } from "./session-mapping.js";
 
-/** What a handler needs from its transport: a signal that fires on cancellation or deadline. */
+/** What a handler needs from its transport, whichever it is. */
 export interface RpcContext {
+  /** Fires when the caller cancels or the call's deadline passes. */
   readonly signal: AbortSignal;
+  /** The first value of a request header (gRPC metadata); names are lower case. */
+  header(name: string): string | undefined;
+  /** Who the transport vouches for: the client certificate's subject under mTLS. */
+  readonly peerIdentity: string | undefined;
 }
 
 export interface SessionStoreHandlers {

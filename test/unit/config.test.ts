@@ -12,7 +12,37 @@ describe("loadConfig", () => {
       sessionTtlMs: 24 * 3_600_000,
       logLevel: "info",
       shutdownGraceMs: 10_000,
+      reflectionEnabled: true,
+      metricsPort: undefined,
+      tls: undefined,
+      authTokensFile: undefined,
+      limits: {
+        maxRequestBytes: 65_536,
+        maxConcurrentStreams: 256,
+        defaultDeadlineMs: 10_000,
+        keepaliveTimeMs: 300_000,
+        keepaliveTimeoutMs: 20_000,
+        minClientPingIntervalMs: 10_000,
+        maxConnectionAgeMs: undefined,
+      },
+      healthCheck: { intervalMs: 5000, failureThreshold: 3 },
     });
+  });
+
+  it("turns reflection off in prod unless REFLECTION_ENABLED says otherwise", () => {
+    expect(loadConfig({ ENVIRONMENT: "prod" }).reflectionEnabled).toBe(false);
+    expect(loadConfig({ ENVIRONMENT: "prod", REFLECTION_ENABLED: "true" }).reflectionEnabled).toBe(true);
+    expect(loadConfig({ REFLECTION_ENABLED: "false" }).reflectionEnabled).toBe(false);
+  });
+
+  it("needs both TLS files, and a client CA only with them", () => {
+    expect(loadConfig({ TLS_CERT_FILE: "c.pem", TLS_KEY_FILE: "k.pem" }).tls).toEqual({
+      certFile: "c.pem",
+      keyFile: "k.pem",
+      clientCaFile: undefined,
+    });
+    expect(() => loadConfig({ TLS_CERT_FILE: "c.pem" })).toThrow("TLS_CERT_FILE and TLS_KEY_FILE must be set together");
+    expect(() => loadConfig({ TLS_CLIENT_CA_FILE: "ca.pem" })).toThrow(/^TLS_CLIENT_CA_FILE needs TLS_CERT_FILE and TLS_KEY_FILE/);
   });
 
   it("chooses DynamoDB in prod unless SESSION_STORE says otherwise", () => {
@@ -39,6 +69,11 @@ describe("loadConfig", () => {
     [{ CHECKOUT_SESSION_TTL_HOURS: "9000" }, /^CHECKOUT_SESSION_TTL_HOURS must be a number greater than 0 and at most 8784/],
     [{ LOG_LEVEL: "verbose" }, /^LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
     [{ SHUTDOWN_GRACE_SECONDS: "-3" }, /^SHUTDOWN_GRACE_SECONDS must be a number/],
+    [{ REFLECTION_ENABLED: "yes" }, /^REFLECTION_ENABLED must be one of true, false/],
+    [{ MAX_REQUEST_BYTES: "12" }, /^MAX_REQUEST_BYTES must be a whole number from 1024 to 16777216; got "12"$/],
+    [{ MAX_CONCURRENT_STREAMS: "1.5" }, /^MAX_CONCURRENT_STREAMS must be a whole number/],
+    [{ HEALTH_CHECK_FAILURE_THRESHOLD: "0" }, /^HEALTH_CHECK_FAILURE_THRESHOLD must be a whole number from 1 to 100/],
+    [{ METRICS_PORT: "x" }, /^METRICS_PORT must be a port number/],
   ])("refuses %o with one line naming the variable", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -1,0 +1,125 @@
+/**
+ * The service's Prometheus metrics, on a registry of its own (so tests and
+ * embedders get fresh ones). Label children are cached: looking labels up by
+ * object on every call is the expensive part of prom-client on a hot path.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { SessionStatus } from "../store/session-store.js";
+
+/** Seconds; gRPC unary calls here take from tens of microseconds (memory) to tens of milliseconds (DynamoDB). */
+const RPC_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** What the DynamoDB adapter reports about every attempt it makes. */
+export interface StoreCallMetrics {
+  attempt(operation: string, outcome: "success" | "throttled" | "transient" | "failed", seconds: number): void;
+  retry(operation: string): void;
+}
+
+export class Metrics implements StoreCallMetrics {
+  readonly registry = new Registry();
+  private readonly rpcCalls: Counter<"method" | "code">;
+  private readonly rpcDuration: Histogram<"method">;
+  private readonly rpcInFlight: Gauge<"method">;
+  private readonly storeAttempts: Counter<"operation" | "outcome">;
+  private readonly storeRetries: Counter<"operation">;
+  private readonly storeThrottles: Counter<"operation">;
+  private readonly storeDuration: Histogram<"operation">;
+  private readonly callChildren = new Map<string, Counter.Internal>();
+  private readonly durationChildren = new Map<string, Histogram.Internal<"method">>();
+  private readonly inFlightChildren = new Map<string, Gauge.Internal<"method">>();
+
+  constructor() {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: "sessionstore_" });
+    this.rpcCalls = new Counter({
+      name: "sessionstore_rpc_calls_total",
+      help: "Unary calls handled, by method and gRPC status code.",
+      labelNames: ["method", "code"],
+      registers,
+    });
+    this.rpcDuration = new Histogram({
+      name: "sessionstore_rpc_duration_seconds",
+      help: "Time from a call's arrival in the handler to its answer, by method.",
+      labelNames: ["method"],
+      buckets: RPC_BUCKETS,
+      registers,
+    });
+    this.rpcInFlight = new Gauge({
+      name: "sessionstore_rpc_in_flight",
+      help: "Calls being handled now, by method.",
+      labelNames: ["method"],
+      registers,
+    });
+    this.storeAttempts = new Counter({
+      name: "sessionstore_dynamodb_attempts_total",
+      help: "DynamoDB requests sent, by operation and outcome (success, throttled, transient, failed).",
+      labelNames: ["operation", "outcome"],
+      registers,
+    });
+    this.storeRetries = new Counter({
+      name: "sessionstore_dynamodb_retries_total",
+      help: "DynamoDB requests sent again after a transient failure, by operation.",
+      labelNames: ["operation"],
+      registers,
+    });
+    this.storeThrottles = new Counter({
+      name: "sessionstore_dynamodb_throttles_total",
+      help: "DynamoDB requests refused for throughput or request rate, by operation.",
+      labelNames: ["operation"],
+      registers,
+    });
+    this.storeDuration = new Histogram({
+      name: "sessionstore_dynamodb_attempt_duration_seconds",
+      help: "Time of each DynamoDB request, by operation.",
+      labelNames: ["operation"],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+  }
+
+  callStarted(method: string): void {
+    this.child(this.inFlightChildren, method, () => this.rpcInFlight.labels(method)).inc();
+  }
+
+  callFinished(method: string, code: string, seconds: number): void {
+    this.child(this.inFlightChildren, method, () => this.rpcInFlight.labels(method)).dec();
+    this.child(this.durationChildren, method, () => this.rpcDuration.labels(method)).observe(seconds);
+    this.child(this.callChildren, `${method} ${code}`, () => this.rpcCalls.labels(method, code)).inc();
+  }
+
+  attempt(operation: string, outcome: "success" | "throttled" | "transient" | "failed", seconds: number): void {
+    this.storeAttempts.labels(operation, outcome).inc();
+    this.storeDuration.labels(operation).observe(seconds);
+    if (outcome === "throttled") {
+      this.storeThrottles.labels(operation).inc();
+    }
+  }
+
+  retry(operation: string): void {
+    this.storeRetries.labels(operation).inc();
+  }
+
+  /** Reports the live sessions per status at every scrape (the memory store counts them in O(1)). */
+  trackSessions(count: (status: SessionStatus) => Promise<number>): void {
+    new Gauge({
+      name: "sessionstore_sessions",
+      help: "Unexpired sessions held by the in-memory store, by status.",
+      labelNames: ["status"],
+      registers: [this.registry],
+      async collect() {
+        for (const status of ["PENDING", "COMPLETED", "EXPIRED"] as const) {
+          this.labels(status).set(await count(status));
+        }
+      },
+    });
+  }
+
+  private child<T>(cache: Map<string, T>, key: string, make: () => T): T {
+    let child = cache.get(key);
+    if (child === undefined) {
+      child = make();
+      cache.set(key, child);
+    }
+    return child;
+  }
+}
