@@ -3,12 +3,13 @@
  * it, to see how the server copes with requests no gRPC library would send.
  */
 import http2 from "node:http2";
+import type * as grpc from "@grpc/grpc-js";
 
 export interface RawResponse {
   /** HTTP :status, or undefined when the stream was reset before any answer. */
   readonly httpStatus: number | undefined;
   /** grpc-status from the trailers (or the headers of a trailers-only answer). */
-  readonly grpcStatus: number | undefined;
+  readonly grpcStatus: grpc.status | undefined;
   readonly grpcMessage: string | undefined;
   readonly body: Buffer;
   /** Set when the stream or session failed instead of answering. */
@@ -45,7 +46,7 @@ export async function rawCall(address: string, request: RawRequest): Promise<Raw
         ...request.headers,
       });
       let httpStatus: number | undefined;
-      let grpcStatus: number | undefined;
+      let grpcStatus: grpc.status | undefined;
       let grpcMessage: string | undefined;
       const chunks: Buffer[] = [];
       const readStatus = (headers: http2.IncomingHttpHeaders) => {
@@ -70,7 +71,7 @@ export async function rawCall(address: string, request: RawRequest): Promise<Raw
         readStatus(headers);
         answered();
       });
-      stream.on("trailers", (trailers) => {
+      stream.on("trailers", (trailers: http2.IncomingHttpHeaders) => {
         readStatus(trailers);
         answered();
       });
