@@ -34,20 +34,30 @@ export function withCallBoundary(handlers: SessionStoreHandlers, options: CallBo
       inFlight.enter();
       metrics?.callStarted(method);
       let code = "OK";
-      let caller = context.peerIdentity;
+      // Only log lines need the caller; the mTLS peer is looked up when one is written.
+      let caller: string | undefined;
       try {
         if (callerTokens) {
           caller = callerTokens.authenticate(context.header("authorization"));
         }
         const response = await handler(request, context);
         if (logger.isLevelEnabled("debug")) {
-          logger.debug({ method, code, durationMs: performance.now() - started, caller, requestId: requestId(context) }, "call");
+          logger.debug(
+            { method, code, durationMs: performance.now() - started, caller: caller ?? context.peerIdentity, requestId: requestId(context) },
+            "call",
+          );
         }
         return response;
       } catch (error) {
         const mapped = toConnectError(error);
         code = grpcCodeName(mapped.code);
-        const line = { method, code, durationMs: performance.now() - started, caller, requestId: requestId(context) };
+        const line = {
+          method,
+          code,
+          durationMs: performance.now() - started,
+          caller: caller ?? context.peerIdentity,
+          requestId: requestId(context),
+        };
         if (mapped.code === Code.Internal) {
           logger.error({ ...line, err: error }, "call failed: unexpected error");
         } else if (mapped.code === Code.Unavailable || mapped.code === Code.DeadlineExceeded) {
