@@ -32,6 +32,30 @@ export interface Config {
   readonly authTokensFile: string | undefined;
   readonly limits: LimitsConfig;
   readonly healthCheck: HealthCheckConfig;
+  /** Set when store is "dynamodb". */
+  readonly dynamodb: DynamoDbConfig | undefined;
+}
+
+export interface DynamoDbConfig {
+  readonly tableName: string;
+  readonly region: string;
+  /** A local DynamoDB-compatible server; unset in production. */
+  readonly endpoint: string | undefined;
+  /** Write shards of the status index; fixed for a table's life. */
+  readonly statusShards: number;
+  readonly retry: RetryConfig;
+  /** Time to open a connection to DynamoDB. */
+  readonly connectTimeoutMs: number;
+  /** Time for one DynamoDB request to answer, before it counts as a transient failure. */
+  readonly requestTimeoutMs: number;
+}
+
+export interface RetryConfig {
+  /** Attempts per DynamoDB call, the first included. */
+  readonly maxAttempts: number;
+  /** Delay before the first retry; each next one doubles, with jitter. */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
 }
 
 export interface TlsConfig {
@@ -89,6 +113,15 @@ export const ENV_NAMES = [
   "MAX_CONNECTION_AGE_SECONDS",
   "HEALTH_CHECK_INTERVAL_SECONDS",
   "HEALTH_CHECK_FAILURE_THRESHOLD",
+  "AWS_REGION",
+  "DYNAMODB_CHECKOUT_SESSIONS_TABLE",
+  "DYNAMODB_ENDPOINT",
+  "DYNAMODB_STATUS_SHARDS",
+  "DYNAMODB_MAX_ATTEMPTS",
+  "DYNAMODB_RETRY_BASE_MS",
+  "DYNAMODB_RETRY_MAX_MS",
+  "DYNAMODB_CONNECT_TIMEOUT_MS",
+  "DYNAMODB_REQUEST_TIMEOUT_MS",
 ] as const;
 
 export type Env = Partial<Record<(typeof ENV_NAMES)[number], string>>;
@@ -110,12 +143,13 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
 
 export function loadConfig(env: Env): Config {
   const environment = oneOf(env, "ENVIRONMENT", ["local", "prod"], "local");
+  const store = oneOf(env, "SESSION_STORE", ["memory", "dynamodb"], environment === "prod" ? "dynamodb" : "memory");
   return {
     environment,
     host: env.HOST ?? "127.0.0.1",
     port: port(env, "PORT", 50051),
     connectPort: env.CONNECT_PORT === undefined ? undefined : port(env, "CONNECT_PORT", 0),
-    store: oneOf(env, "SESSION_STORE", ["memory", "dynamodb"], environment === "prod" ? "dynamodb" : "memory"),
+    store,
     sessionTtlMs: positiveNumber(env, "CHECKOUT_SESSION_TTL_HOURS", 24, 24 * 366) * 3_600_000,
     logLevel: oneOf(env, "LOG_LEVEL", ["fatal", "error", "warn", "info", "debug", "trace", "silent"], "info"),
     shutdownGraceMs: positiveNumber(env, "SHUTDOWN_GRACE_SECONDS", 10, 3600) * 1000,
@@ -137,6 +171,39 @@ export function loadConfig(env: Env): Config {
       intervalMs: positiveNumber(env, "HEALTH_CHECK_INTERVAL_SECONDS", 5, 3600) * 1000,
       failureThreshold: integer(env, "HEALTH_CHECK_FAILURE_THRESHOLD", 3, 1, 100),
     },
+    dynamodb: store === "dynamodb" ? dynamodb(env) : undefined,
+  };
+}
+
+/** Exported for scripts (table creation) that need only this part. */
+export function dynamodb(env: Env): DynamoDbConfig {
+  const region = env.AWS_REGION;
+  if (region === undefined) {
+    throw new ConfigError("AWS_REGION is required with the DynamoDB store (for example eu-west-1)");
+  }
+  const tableName = env.DYNAMODB_CHECKOUT_SESSIONS_TABLE ?? "checkout-sessions";
+  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(tableName)) {
+    throw new ConfigError(
+      `DYNAMODB_CHECKOUT_SESSIONS_TABLE must be a DynamoDB table name (3 to 255 of A-Z a-z 0-9 _ . -); got ${JSON.stringify(tableName)}`,
+    );
+  }
+  const endpoint = env.DYNAMODB_ENDPOINT;
+  if (endpoint !== undefined && !/^https?:\/\/[^\s/]+/.test(endpoint)) {
+    throw new ConfigError(`DYNAMODB_ENDPOINT must be an http:// or https:// URL; got ${JSON.stringify(endpoint)}`);
+  }
+  const baseDelayMs = integer(env, "DYNAMODB_RETRY_BASE_MS", 25, 1, 60_000);
+  const maxDelayMs = integer(env, "DYNAMODB_RETRY_MAX_MS", 1000, 1, 600_000);
+  if (maxDelayMs < baseDelayMs) {
+    throw new ConfigError(`DYNAMODB_RETRY_MAX_MS must be at least DYNAMODB_RETRY_BASE_MS (${baseDelayMs}); got ${maxDelayMs}`);
+  }
+  return {
+    tableName,
+    region,
+    endpoint,
+    statusShards: integer(env, "DYNAMODB_STATUS_SHARDS", 16, 1, 64),
+    retry: { maxAttempts: integer(env, "DYNAMODB_MAX_ATTEMPTS", 4, 1, 20), baseDelayMs, maxDelayMs },
+    connectTimeoutMs: integer(env, "DYNAMODB_CONNECT_TIMEOUT_MS", 1000, 10, 60_000),
+    requestTimeoutMs: integer(env, "DYNAMODB_REQUEST_TIMEOUT_MS", 3000, 10, 600_000),
   };
 }
 

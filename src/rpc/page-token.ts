@@ -13,7 +13,7 @@ interface TokenBody {
   readonly c: string;
 }
 
-const MAX_TOKEN_LENGTH = 4096;
+const MAX_TOKEN_LENGTH = 8192;
 
 export function encodePageToken(status: SessionStatus, cursor: string | undefined): string {
   if (cursor === undefined) {

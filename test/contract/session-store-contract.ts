@@ -317,6 +317,15 @@ export function describeSessionStoreContract(
         expect(listed[0]).toEqual(await get(listed[0]!.id));
       });
 
+      it("walks sessions created in the same instant once each", async () => {
+        const ids: string[] = [];
+        for (let i = 0; i < 30; i++) {
+          ids.push((await store.create(newSession(), noSignal)).id);
+        }
+        const walked = (await listAll("PENDING", 4)).map((s) => s.id);
+        expect(walked.sort()).toEqual(ids.sort());
+      });
+
       it("leaves out sessions from the instant they expire", async () => {
         const early = await store.create(newSession(), noSignal);
         clock.advance(60_000);

@@ -46,9 +46,22 @@ describe("loadConfig", () => {
   });
 
   it("chooses DynamoDB in prod unless SESSION_STORE says otherwise", () => {
-    expect(loadConfig({ ENVIRONMENT: "prod" }).store).toBe("dynamodb");
+    expect(loadConfig({ ENVIRONMENT: "prod", AWS_REGION: "eu-west-1" }).store).toBe("dynamodb");
     expect(loadConfig({ ENVIRONMENT: "prod", SESSION_STORE: "memory" }).store).toBe("memory");
-    expect(loadConfig({ SESSION_STORE: "dynamodb" }).store).toBe("dynamodb");
+    expect(loadConfig({ SESSION_STORE: "dynamodb", AWS_REGION: "eu-west-1" }).store).toBe("dynamodb");
+  });
+
+  it("reads the DynamoDB settings, with the spec's table name by default", () => {
+    expect(loadConfig({ SESSION_STORE: "dynamodb", AWS_REGION: "eu-west-1" }).dynamodb).toEqual({
+      tableName: "checkout-sessions",
+      region: "eu-west-1",
+      endpoint: undefined,
+      statusShards: 16,
+      retry: { maxAttempts: 4, baseDelayMs: 25, maxDelayMs: 1000 },
+      connectTimeoutMs: 1000,
+      requestTimeoutMs: 3000,
+    });
+    expect(loadConfig({}).dynamodb).toBeUndefined();
   });
 
   it("reads fractional hours and ports", () => {
@@ -74,6 +87,11 @@ describe("loadConfig", () => {
     [{ MAX_CONCURRENT_STREAMS: "1.5" }, /^MAX_CONCURRENT_STREAMS must be a whole number/],
     [{ HEALTH_CHECK_FAILURE_THRESHOLD: "0" }, /^HEALTH_CHECK_FAILURE_THRESHOLD must be a whole number from 1 to 100/],
     [{ METRICS_PORT: "x" }, /^METRICS_PORT must be a port number/],
+    [{ SESSION_STORE: "dynamodb" }, /^AWS_REGION is required with the DynamoDB store/],
+    [{ SESSION_STORE: "dynamodb", AWS_REGION: "x", DYNAMODB_CHECKOUT_SESSIONS_TABLE: "a b" }, /^DYNAMODB_CHECKOUT_SESSIONS_TABLE must be/],
+    [{ SESSION_STORE: "dynamodb", AWS_REGION: "x", DYNAMODB_ENDPOINT: "localhost:8000" }, /^DYNAMODB_ENDPOINT must be an http/],
+    [{ SESSION_STORE: "dynamodb", AWS_REGION: "x", DYNAMODB_STATUS_SHARDS: "65" }, /^DYNAMODB_STATUS_SHARDS must be a whole number from 1 to 64/],
+    [{ SESSION_STORE: "dynamodb", AWS_REGION: "x", DYNAMODB_RETRY_BASE_MS: "500", DYNAMODB_RETRY_MAX_MS: "100" }, /^DYNAMODB_RETRY_MAX_MS must be at least/],
   ])("refuses %o with one line naming the variable", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
