@@ -30,8 +30,8 @@ describe("loadConfig", () => {
   });
 
   it("turns reflection off in prod unless REFLECTION_ENABLED says otherwise", () => {
-    expect(loadConfig({ ENVIRONMENT: "prod" }).reflectionEnabled).toBe(false);
-    expect(loadConfig({ ENVIRONMENT: "prod", REFLECTION_ENABLED: "true" }).reflectionEnabled).toBe(true);
+    expect(loadConfig({ ENVIRONMENT: "prod", AWS_REGION: "eu-west-1" }).reflectionEnabled).toBe(false);
+    expect(loadConfig({ ENVIRONMENT: "prod", AWS_REGION: "eu-west-1", REFLECTION_ENABLED: "true" }).reflectionEnabled).toBe(true);
     expect(loadConfig({ REFLECTION_ENABLED: "false" }).reflectionEnabled).toBe(false);
   });
 
