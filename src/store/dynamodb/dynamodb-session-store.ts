@@ -23,6 +23,7 @@
  * attempt landed and only its response was lost: that is a success.
  */
 import { randomUUID } from "node:crypto";
+import { getMaxListeners, setMaxListeners } from "node:events";
 import {
   BatchGetItemCommand,
   ConditionalCheckFailedException,
@@ -190,6 +191,7 @@ export class DynamoDbSessionStore implements SessionStore {
   }
 
   async countByStatus(status: SessionStatus, { signal }: StoreCallOptions): Promise<number> {
+    allowFanOut(signal, this.shards);
     const nowSeconds = Math.floor(this.clock.now() / 1000);
     const counts = await Promise.all(allShardKeys(status, this.shards).map((shardKey) => this.countShard(shardKey, nowSeconds, signal)));
     return counts.reduce((sum, count) => sum + count, 0);
@@ -200,6 +202,7 @@ export class DynamoDbSessionStore implements SessionStore {
     const now = this.clock.now();
     const nowSeconds = Math.floor(now / 1000);
     const shardKeys = allShardKeys(query.status, this.shards);
+    allowFanOut(signal, this.shards);
     const fetched = await Promise.all(
       shardKeys.map((shardKey, shard) => this.queryShard(shardKey, after.get(shard), nowSeconds, query.pageSize + 1, signal)),
     );
@@ -418,6 +421,18 @@ export class DynamoDbSessionStore implements SessionStore {
       }),
     );
     return found;
+  }
+}
+
+/**
+ * A count or a list sends one request per shard at once, each listening to
+ * the call's signal (the SDK and the retry policy both do): raise Node's
+ * leak warning threshold for that signal to what the fan-out really needs.
+ */
+function allowFanOut(signal: AbortSignal, requests: number): void {
+  const needed = requests * 2 + 10;
+  if (getMaxListeners(signal) < needed) {
+    setMaxListeners(needed, signal);
   }
 }
 

@@ -1,0 +1,117 @@
+/**
+ * The service as deployed on the DynamoDB store: the real process
+ * (SESSION_STORE=dynamodb) against dynalite, every RPC once through the
+ * typed client; a start against a missing table; and health following
+ * DynamoDB going away and coming back.
+ */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSessionStoreClient } from "../../src/client.js";
+import { SessionStatus } from "../../src/gen/sessionstore/v1/session_store_pb.js";
+import { createLogger } from "../../src/logger.js";
+import { RetryPolicy } from "../../src/retry.js";
+import { DynamoDbSessionStore } from "../../src/store/dynamodb/dynamodb-session-store.js";
+import { provisionTable } from "../../src/store/dynamodb/provision-table.js";
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localClient, startDynalite, type LocalDynamo } from "../helpers/dynalite.js";
+import { ManualClock } from "../helpers/manual-clock.js";
+import { startTestServer } from "../helpers/test-server.js";
+
+function startService(env: Record<string, string>) {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOST: "127.0.0.1",
+      PORT: "0",
+      SESSION_STORE: "dynamodb",
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = once(child, "exit").then(([code]) => code as number | null);
+  return { child, exited, output: () => ({ stdout, stderr }) };
+}
+
+describe("the service on DynamoDB", () => {
+  let dynamo: LocalDynamo;
+
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+    await provisionTable(dynamo.client, "checkout-sessions", 16, () => undefined);
+  });
+
+  afterAll(async () => {
+    await dynamo.close();
+  });
+
+  it("serves every RPC", async () => {
+    const service = startService({ DYNAMODB_ENDPOINT: dynamo.endpoint });
+    await expect.poll(() => service.output().stdout, { timeout: 20_000 }).toContain('"msg":"serving"');
+    const { port } = JSON.parse(service.output().stdout.split("\n")[0] ?? "{}") as { port: number };
+    const client = createSessionStoreClient(`127.0.0.1:${port}`);
+
+    const { session } = await client.createSession({
+      eventId: "evt-dynamo",
+      tickets: [{ ticketId: "GA", quantity: 2, unitPriceMinor: 4500n, currencyCode: "EUR" }],
+      metadata: { channel: "web" },
+    });
+    const id = session?.id ?? "";
+    expect((await client.getSession({ id })).session).toEqual(session);
+    const updated = await client.updateSessionStatus({ id, status: SessionStatus.COMPLETED, expectedVersion: 1n });
+    expect(updated.session).toMatchObject({ status: SessionStatus.COMPLETED, version: 2n });
+    expect((await client.countByStatus({ status: SessionStatus.COMPLETED })).count).toBe(1n);
+    const listed = await client.listSessions({ status: SessionStatus.COMPLETED });
+    expect(listed.sessions.map((s) => s.id)).toEqual([id]);
+    expect(listed.nextPageToken).toBe("");
+    await client.deleteSession({ id });
+    const error = await client.getSession({ id }).catch((e: unknown) => ConnectError.from(e));
+    expect((error as ConnectError).code).toBe(Code.NotFound);
+
+    service.child.kill("SIGTERM");
+    expect(await service.exited).toBe(0);
+  });
+
+  it("refuses to start, with one line, when the table does not exist", async () => {
+    const service = startService({ DYNAMODB_ENDPOINT: dynamo.endpoint, DYNAMODB_CHECKOUT_SESSIONS_TABLE: "missing-table" });
+    expect(await service.exited).toBe(1);
+    // On Node 20 the AWS SDK also prints its own deprecation warning; the service's own output is one line.
+    const ownLines = service.output().stderr.split("\n").filter((line) => line.startsWith("sessionstore:"));
+    expect(ownLines).toEqual([
+      "sessionstore: cannot start: DynamoDB table missing-table does not exist; create it with npm run table:create or the template in deploy/",
+    ]);
+  });
+
+  it("turns NOT_SERVING while DynamoDB is down and SERVING when it is back", async () => {
+    const own = await startDynalite();
+    await provisionTable(own.client, "health", 2, () => undefined);
+    const port = Number(new URL(own.endpoint).port);
+    const store = new DynamoDbSessionStore({
+      client: localClient(own.endpoint),
+      tableName: "health",
+      statusShards: 2,
+      clock: new ManualClock(),
+      ttlMs: 3_600_000,
+      retry: new RetryPolicy({ maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 50, logger: createLogger("silent") }),
+    });
+    const server = await startTestServer({ HEALTH_CHECK_INTERVAL_SECONDS: "0.1", HEALTH_CHECK_FAILURE_THRESHOLD: "2" }, store);
+    expect(server.server.health.status).toBe("SERVING");
+
+    await own.close();
+    await expect.poll(() => server.server.health.status, { timeout: 10_000 }).toBe("NOT_SERVING");
+
+    const back = await startDynalite({ port });
+    await provisionTable(back.client, "health", 2, () => undefined);
+    await expect.poll(() => server.server.health.status, { timeout: 10_000 }).toBe("SERVING");
+
+    await server.stop();
+    await back.close();
+  });
+});
