@@ -43,7 +43,8 @@ export async function createAuthority(name: string): Promise<Authority> {
 
 export interface LeafOptions {
   readonly commonName: string;
-  readonly usage: "server" | "client";
+  /** "both" is a service's certificate that it also presents as a client (the health probe under mTLS). */
+  readonly usage: "server" | "client" | "both";
   /** Days from now; negative for a certificate that has already expired. */
   readonly validFromDays?: number;
   readonly validToDays?: number;
@@ -54,9 +55,12 @@ export async function issueCertificate(authority: Authority, options: LeafOption
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(false),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-    new x509.ExtendedKeyUsageExtension([options.usage === "server" ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth]),
+    new x509.ExtendedKeyUsageExtension([
+      ...(options.usage === "client" ? [] : [x509.ExtendedKeyUsage.serverAuth]),
+      ...(options.usage === "server" ? [] : [x509.ExtendedKeyUsage.clientAuth]),
+    ]),
   ];
-  if (options.usage === "server") {
+  if (options.usage !== "client") {
     extensions.push(
       new x509.SubjectAlternativeNameExtension([
         { type: "dns", value: "localhost" },
