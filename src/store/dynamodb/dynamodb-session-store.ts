@@ -56,7 +56,7 @@ import {
   type StoreCallOptions,
 } from "../session-store.js";
 import { decodeCursor, encodeCursor, type IndexPosition } from "./list-cursor.js";
-import { fromItem, isLiveItem, toEpochSeconds, toItem, writeTokenOf, type Item } from "./session-item.js";
+import { fromItem, isLiveItem, toEpochSeconds, toItem, writeTokensOf, type Item } from "./session-item.js";
 import { allShardKeys, shardOf, statusShardKey } from "./status-shard.js";
 import { ATTRIBUTES as A, STATUS_INDEX } from "./table-definition.js";
 
@@ -127,8 +127,9 @@ export class DynamoDbSessionStore implements SessionStore {
         throw error;
       }
       const existing = error.Item ?? (await this.read(draft.id, signal));
-      if (existing && writeTokenOf(existing) === token) {
-        return fromItem(existing);
+      if (existing && writeTokensOf(existing).create === token) {
+        // An earlier attempt of this call wrote `session`; whatever changed it since came after.
+        return session;
       }
       throw new SessionAlreadyExistsError(draft.id);
     }
@@ -158,7 +159,7 @@ export class DynamoDbSessionStore implements SessionStore {
             throw error;
           }
           const current = error.Item ?? (await this.read(update.id, signal));
-          if (current && writeTokenOf(current) === token) {
+          if (current && writeTokensOf(current).update === token) {
             return fromItem(current);
           }
           const verdict = this.judge(update, current, now);
@@ -277,9 +278,9 @@ export class DynamoDbSessionStore implements SessionStore {
         new UpdateItemCommand({
           TableName: this.table,
           Key: { [A.id]: { S: update.id } },
-          UpdateExpression: "SET #status = :to, #version = #version + :one, #updatedAt = :now, #statusShard = :shard, #writeToken = :token",
+          UpdateExpression: "SET #status = :to, #version = #version + :one, #updatedAt = :now, #statusShard = :shard, #updateToken = :token",
           ConditionExpression: conditions.join(" AND "),
-          ExpressionAttributeNames: { ...NAMES, "#updatedAt": A.updatedAt, "#statusShard": A.statusShard, "#writeToken": A.writeToken },
+          ExpressionAttributeNames: { ...NAMES, "#updatedAt": A.updatedAt, "#statusShard": A.statusShard, "#updateToken": A.updateToken },
           ExpressionAttributeValues: {
             ...fromValues,
             ":to": { S: update.status },

@@ -22,7 +22,10 @@ export const ATTRIBUTES = {
   expiresAt: "expiresAt",
   version: "version",
   statusShard: "statusShard",
-  writeToken: "writeToken",
+  /** The token of the create call that wrote the item; updates never change it. */
+  createToken: "createToken",
+  /** The token of the call that last changed the status. */
+  updateToken: "updateToken",
 } as const;
 
 export const STATUS_INDEX = "status-expiry-index";
