@@ -1,15 +1,24 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import type { DynamoDbConfig } from "../../config.js";
 
+export interface DynamoDbClientOptions {
+  /**
+   * Fixed credentials, for tests and the dev script against a local server.
+   * The service passes none: the SDK's default provider chain finds them
+   * (an IAM role in production).
+   */
+  readonly credentials?: DynamoDBClientConfig["credentials"];
+}
+
 /**
- * The one DynamoDB client of the process. Credentials come from the SDK's
- * default provider chain (an IAM role in production). The SDK's own retries
- * are off: src/retry.ts decides, so attempts never multiply.
+ * The one DynamoDB client of the process. The SDK's own retries are off:
+ * src/retry.ts decides, so attempts never multiply.
  */
-export function createDynamoDbClient(config: DynamoDbConfig): DynamoDBClient {
+export function createDynamoDbClient(config: DynamoDbConfig, options: DynamoDbClientOptions = {}): DynamoDBClient {
   return new DynamoDBClient({
     region: config.region,
     ...(config.endpoint !== undefined && { endpoint: config.endpoint }),
+    ...(options.credentials !== undefined && { credentials: options.credentials }),
     maxAttempts: 1,
     requestHandler: {
       connectionTimeout: config.connectTimeoutMs,

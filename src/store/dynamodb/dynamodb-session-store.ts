@@ -28,7 +28,6 @@ import {
   BatchGetItemCommand,
   ConditionalCheckFailedException,
   DeleteItemCommand,
-  DescribeTableCommand,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
@@ -59,6 +58,7 @@ import { decodeCursor, encodeCursor, type IndexPosition } from "./list-cursor.js
 import { fromItem, isLiveItem, toEpochSeconds, toItem, writeTokensOf, type Item } from "./session-item.js";
 import { allShardKeys, shardOf, statusShardKey } from "./status-shard.js";
 import { ATTRIBUTES as A, STATUS_INDEX } from "./table-definition.js";
+import { readShardCount, ShardCountMismatchError } from "./table-settings.js";
 
 export interface DynamoDbSessionStoreOptions {
   readonly client: DynamoDBClient;
@@ -248,10 +248,18 @@ export class DynamoDbSessionStore implements SessionStore {
     return { sessions, cursor: encodeCursor(cursor) };
   }
 
+  /**
+   * One consistent GetItem of the table's settings item: proves the data path
+   * (network, credentials, table, read capacity) and that the shard count
+   * still matches, without polling DynamoDB's control plane.
+   */
   async checkHealth({ signal }: StoreCallOptions): Promise<void> {
-    const { Table } = await this.client.send(new DescribeTableCommand({ TableName: this.table }), { abortSignal: signal });
-    if (Table?.TableStatus !== "ACTIVE" && Table?.TableStatus !== "UPDATING") {
-      throw new Error(`table ${this.table} is ${Table?.TableStatus ?? "missing"}`);
+    const recorded = await readShardCount({ client: this.client, tableName: this.table, retry: this.retry, signal });
+    if (recorded === undefined) {
+      throw new Error(`table ${this.table} has no settings item; the start-up check writes it`);
+    }
+    if (recorded !== this.shards) {
+      throw new ShardCountMismatchError(this.table, recorded, this.shards);
     }
   }
 

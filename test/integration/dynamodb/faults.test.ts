@@ -28,7 +28,7 @@ describe("DynamoDB store under faults", () => {
   });
 
   beforeEach(async () => {
-    const tableName = await createTestTable(dynamo.client);
+    const tableName = await createTestTable(dynamo.client, 2);
     logs = captureLogs("debug");
     store = new DynamoDbSessionStore({
       client: localClient(proxy.endpoint),
