@@ -12,7 +12,10 @@ export interface DynamoDbClientOptions {
 
 /**
  * The one DynamoDB client of the process. The SDK's own retries are off:
- * src/retry.ts decides, so attempts never multiply.
+ * src/retry.ts decides, so attempts never multiply. Both timeouts turn a
+ * stuck request into a TimeoutError the retry policy sends again; without
+ * throwOnRequestTimeout the SDK's requestTimeout only logs a warning and the
+ * request waits for the socket's idle timeout (300 s for DynamoDB).
  */
 export function createDynamoDbClient(config: DynamoDbConfig, options: DynamoDbClientOptions = {}): DynamoDBClient {
   return new DynamoDBClient({
@@ -23,6 +26,7 @@ export function createDynamoDbClient(config: DynamoDbConfig, options: DynamoDbCl
     requestHandler: {
       connectionTimeout: config.connectTimeoutMs,
       requestTimeout: config.requestTimeoutMs,
+      throwOnRequestTimeout: true,
     },
   });
 }
