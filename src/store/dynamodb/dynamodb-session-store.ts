@@ -8,7 +8,7 @@
  *   expected version) that returns the new item; a failed condition is told
  *   apart from the item DynamoDB returns with the failure (or a consistent
  *   read where the server returns none).
- * - delete: one DeleteItem returning the old item.
+ * - delete: one DeleteItem conditional on a live session.
  * - countByStatus: one Select=COUNT query per status shard, in parallel.
  * - list: one KEYS_ONLY query per shard, merged, then a consistent
  *   BatchGetItem of the page (so a page never shows a session whose status
@@ -178,17 +178,34 @@ export class DynamoDbSessionStore implements SessionStore {
   }
 
   async delete(id: string, { signal }: StoreCallOptions): Promise<boolean> {
-    // Unconditional, returning the old item: one request deletes an expired
-    // item the TTL has not reached yet and tells whether a live one was there.
-    const { old, earlierMayHaveApplied } = await this.retry.run("DeleteItem", signal, async (attempt) => {
-      const output = await this.client.send(
-        new DeleteItemCommand({ TableName: this.table, Key: { [A.id]: { S: id } }, ReturnValues: "ALL_OLD" }),
-        { abortSignal: signal },
-      );
-      return { old: output.Attributes, earlierMayHaveApplied: attempt.earlierMayHaveApplied };
+    const nowSeconds = Math.floor(this.clock.now() / 1000);
+    return this.retry.run("DeleteItem", signal, async (attempt) => {
+      try {
+        await this.client.send(
+          new DeleteItemCommand({
+            TableName: this.table,
+            Key: { [A.id]: { S: id } },
+            // Only a live session: an expired one is already gone for callers (TTL removes it),
+            // and an item without expiresAt (the settings item) is not a session.
+            ConditionExpression: "#expiresAt > :nowSeconds",
+            ExpressionAttributeNames: { "#expiresAt": A.expiresAt },
+            ExpressionAttributeValues: { ":nowSeconds": { N: String(nowSeconds) } },
+            ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+          }),
+          { abortSignal: signal },
+        );
+        return true;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) {
+          throw error;
+        }
+        // An item came back with the refusal (real DynamoDB): it is there and not live, so nothing
+        // was deleted. None came back: either nothing is there, or (a server that never returns
+        // the item) something expired is. A deletion cannot carry a token, so when an earlier
+        // attempt may have applied, that attempt is taken to have deleted the session.
+        return error.Item === undefined && attempt.earlierMayHaveApplied;
+      }
     });
-    // Nothing found after an attempt that may have deleted it: that attempt did.
-    return old ? isLiveItem(old, this.clock.now()) : earlierMayHaveApplied;
   }
 
   async countByStatus(status: SessionStatus, { signal }: StoreCallOptions): Promise<number> {

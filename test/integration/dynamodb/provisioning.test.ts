@@ -1,6 +1,7 @@
 /** npm run table:create's logic, the start-up check and the health probe, against dynalite. */
 import { CreateTableCommand, DeleteItemCommand, DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SessionNotFoundError } from "../../../src/errors.js";
 import { DynamoDbSessionStore } from "../../../src/store/dynamodb/dynamodb-session-store.js";
 import { provisionTable } from "../../../src/store/dynamodb/provision-table.js";
 import { createTableInput, STATUS_INDEX } from "../../../src/store/dynamodb/table-definition.js";
@@ -96,6 +97,10 @@ describe("table provisioning, the start-up check and the health probe", () => {
     const wrong = store(8);
     await expect(right.checkHealth(noSignal)).resolves.toBeUndefined();
     await expect(wrong.checkHealth(noSignal)).rejects.toThrow(ShardCountMismatchError);
+    // The settings item is no session: the store neither returns nor deletes it.
+    await expect(right.get(SETTINGS_ITEM_ID, noSignal)).rejects.toThrow(SessionNotFoundError);
+    expect(await right.delete(SETTINGS_ITEM_ID, noSignal)).toBe(false);
+    await expect(right.checkHealth(noSignal)).resolves.toBeUndefined();
     await dynamo.client.send(new DeleteItemCommand({ TableName: "probed", Key: { id: { S: SETTINGS_ITEM_ID } } }));
     await expect(right.checkHealth(noSignal)).rejects.toThrow("table probed has no settings item; the start-up check writes it");
     await right.close();
