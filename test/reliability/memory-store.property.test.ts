@@ -8,6 +8,6 @@ it("the memory store agrees with the model on random operation sequences", async
       const store = new MemorySessionStore({ clock, ttlMs, sweepIntervalMs: 0 });
       return { store, teardown: () => store.close() };
     },
-    { numRuns: 300, maxOperations: 40 },
+    { numRuns: 300, maxOperations: 40, expiryResolutionMs: 1 },
   );
 });

@@ -48,7 +48,11 @@ interface ModelSession {
 /** The rules of the API, written as plainly as possible. */
 class Model {
   private readonly sessions = new Map<string, ModelSession>();
-  constructor(private readonly clock: ManualClock) {}
+  constructor(
+    private readonly clock: ManualClock,
+    /** The store keeps expiry to this many ms, rounding up (DynamoDB: whole seconds). */
+    private readonly expiryResolutionMs: number,
+  ) {}
 
   private live(id: string): ModelSession | undefined {
     const session = this.sessions.get(id);
@@ -60,7 +64,8 @@ class Model {
     switch (op.kind) {
       case "create": {
         if (this.live(op.id)) return "SessionAlreadyExistsError";
-        const created = { status: "PENDING" as const, version: 1, createdAt: now, updatedAt: now, expiresAt: now + TTL };
+        const expiresAt = Math.ceil((now + TTL) / this.expiryResolutionMs) * this.expiryResolutionMs;
+        const created = { status: "PENDING" as const, version: 1, createdAt: now, updatedAt: now, expiresAt };
         this.sessions.set(op.id, created);
         return view(op.id, created);
       }
@@ -140,13 +145,13 @@ function sessionView(s: Session): unknown {
 /** Runs the property against the store `setup` makes (a fresh one per sequence). */
 export async function checkAgainstModel(
   setup: (clock: ManualClock, ttlMs: number) => Promise<ContractSetup>,
-  options: { numRuns: number; maxOperations: number },
+  options: { numRuns: number; maxOperations: number; expiryResolutionMs: number },
 ): Promise<void> {
   await fc.assert(
     fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: options.maxOperations }), async (operations) => {
       const storeClock = new ManualClock();
       const { store, teardown } = await setup(storeClock, TTL);
-      const model = new Model(new ManualClock());
+      const model = new Model(new ManualClock(), options.expiryResolutionMs);
       try {
         for (const [index, op] of operations.entries()) {
           const expected = model.apply(op);
