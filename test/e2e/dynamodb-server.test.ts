@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createSessionStoreClient } from "../../src/client.js";
 import { SessionStatus } from "../../src/gen/sessionstore/v1/session_store_pb.js";
 import { DynamoDbSessionStore } from "../../src/store/dynamodb/dynamodb-session-store.js";
@@ -22,6 +22,9 @@ import {
 } from "../helpers/dynalite.js";
 import { ManualClock } from "../helpers/manual-clock.js";
 import { startTestServer } from "../helpers/test-server.js";
+
+/** Services started by a test; afterEach kills any a failed test left running. */
+const running = new Set<ReturnType<typeof spawn>>();
 
 function startService(env: Record<string, string>) {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
@@ -41,7 +44,11 @@ function startService(env: Record<string, string>) {
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = once(child, "exit").then(([code]) => code as number | null);
+  running.add(child);
+  const exited = once(child, "exit").then(([code]) => {
+    running.delete(child);
+    return code as number | null;
+  });
   return { child, exited, output: () => ({ stdout, stderr }) };
 }
 
@@ -51,6 +58,12 @@ describe("the service on DynamoDB", () => {
   beforeAll(async () => {
     dynamo = await startDynalite();
     await provisionLocalTable(dynamo.client, "checkout-sessions", 16);
+  });
+
+  afterEach(() => {
+    for (const child of running) {
+      child.kill("SIGKILL");
+    }
   });
 
   afterAll(async () => {
