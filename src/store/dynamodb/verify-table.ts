@@ -18,7 +18,7 @@ export interface VerifyTableOptions extends TableAccess {
  * sessions itself, so TTL only bounds the table's size and cost.
  */
 export async function verifyTable(options: VerifyTableOptions): Promise<void> {
-  const { client, tableName, retry, signal, logger } = options;
+  const { client, tableName, retry, signal } = options;
   let description;
   try {
     description = await retry.run("DescribeTable", signal, () =>
@@ -39,9 +39,24 @@ export async function verifyTable(options: VerifyTableOptions): Promise<void> {
     throw new Error(`DynamoDB table ${tableName} does not have the expected shape: ${problems.join("; ")}`);
   }
 
-  const { TimeToLiveDescription: ttl } = await retry.run("DescribeTimeToLive", signal, () =>
-    client.send(new DescribeTimeToLiveCommand({ TableName: tableName }), { abortSignal: signal }),
-  );
+  await warnUnlessTtlIsOn(options);
+  await ensureShardCount(options);
+}
+
+async function warnUnlessTtlIsOn({ client, tableName, retry, signal, logger }: VerifyTableOptions): Promise<void> {
+  let ttl;
+  try {
+    ({ TimeToLiveDescription: ttl } = await retry.run("DescribeTimeToLive", signal, () =>
+      client.send(new DescribeTimeToLiveCommand({ TableName: tableName }), { abortSignal: signal }),
+    ));
+  } catch (error) {
+    if (signal.aborted) {
+      throw error;
+    }
+    // Advisory only (a role without dynamodb:DescribeTimeToLive can still serve).
+    logger.warn({ table: tableName, err: error }, `could not check TTL on ${TTL_ATTRIBUTE}`);
+    return;
+  }
   const ttlOn = (ttl?.TimeToLiveStatus === "ENABLED" || ttl?.TimeToLiveStatus === "ENABLING") && ttl.AttributeName === TTL_ATTRIBUTE;
   if (!ttlOn) {
     logger.warn(
@@ -49,6 +64,4 @@ export async function verifyTable(options: VerifyTableOptions): Promise<void> {
       `TTL on ${TTL_ATTRIBUTE} is not enabled: expired sessions stay hidden but are never deleted; run npm run table:create`,
     );
   }
-
-  await ensureShardCount(options);
 }

@@ -8,6 +8,7 @@ import { createTableInput, STATUS_INDEX } from "../../../src/store/dynamodb/tabl
 import { SETTINGS_ITEM_ID, ShardCountMismatchError } from "../../../src/store/dynamodb/table-settings.js";
 import { verifyTable } from "../../../src/store/dynamodb/verify-table.js";
 import { captureLogs } from "../../helpers/captured-logger.js";
+import { FaultProxy } from "../../helpers/fault-proxy.js";
 import { localClient, startDynalite, testRetryPolicy, type LocalDynamo } from "../../helpers/dynalite.js";
 import { ManualClock } from "../../helpers/manual-clock.js";
 import { noSignal } from "../../helpers/sessions.js";
@@ -55,6 +56,18 @@ describe("table provisioning, the start-up check and the health probe", () => {
         msg: "TTL on expiresAt is not enabled: expired sessions stay hidden but are never deleted; run npm run table:create",
       }),
     ]);
+  });
+
+  it("starts with a warning when it may not read the TTL setting", async () => {
+    await provision("ttl-unreadable", 2);
+    const proxy = await FaultProxy.start(dynamo.endpoint);
+    const client = localClient(proxy.endpoint);
+    proxy.inject("DescribeTimeToLive", { kind: "invalid" });
+    const logs = captureLogs();
+    await verifyTable({ client, tableName: "ttl-unreadable", statusShards: 2, retry: testRetryPolicy(), signal, logger: logs.logger });
+    expect(logs.lines()).toEqual([expect.objectContaining({ level: 40, msg: "could not check TTL on expiresAt" })]);
+    client.destroy();
+    await proxy.close();
   });
 
   it("refuses to start on a missing table, naming it and how to create it", async () => {
