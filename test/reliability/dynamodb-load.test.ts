@@ -99,8 +99,8 @@ it(
     expect(lost).toBe(0);
     expect(healthDuringOutage).toBe("NOT_SERVING");
     expect(stats.refused.Unavailable ?? 0).toBeGreaterThan(0);
-    // Calls fail at their deadline at the latest, never hang.
-    expect(stats.slowestCallMs).toBeLessThan(CALL_TIMEOUT_MS + 1000);
+    // Calls fail at their deadline at the latest, never hang (the margin is for a starved CPU, not for speed).
+    expect(stats.slowestCallMs).toBeLessThan(CALL_TIMEOUT_MS + 3000);
 
     await server.stop();
     await proxy.close();
