@@ -88,7 +88,7 @@ it(
     }
     proxy.clear();
     await expect.poll(() => server.server.health.status, { timeout: 10_000 }).toBe("SERVING");
-    const { checked, lost } = await verifyLedger(client, ledger, "dyn");
+    const { checked, lost } = await verifyLedger(client, ledger, "dyn", { countEqualsListing: false });
     const { stats } = ledger;
     console.info(
       `dynamodb load: ${stats.calls} calls, ${stats.acknowledged} acknowledged, ${stats.openOutcomes} open outcomes, ` +
