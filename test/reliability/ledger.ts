@@ -145,8 +145,24 @@ async function runWorker(worker: number, end: number, ledger: Ledger, options: W
   }
 }
 
+export interface VerifyOptions {
+  /**
+   * Whether CountByStatus must equal the number listed. True for the memory
+   * store. Not for DynamoDB after a crash of dynalite: it writes an item and
+   * its index entries as separate LevelDB writes, so a SIGKILL between them
+   * can leave an index entry stale for good (DynamoDB's own GSIs converge).
+   * Counts are still held to the ledger's bounds.
+   */
+  readonly countEqualsListing: boolean;
+}
+
 /** Checks the store, with faults off, against everything the ledger was told. */
-export async function verifyLedger(client: SessionStoreClient, ledger: Ledger, prefix: string): Promise<{ checked: number; lost: number }> {
+export async function verifyLedger(
+  client: SessionStoreClient,
+  ledger: Ledger,
+  prefix: string,
+  options: VerifyOptions,
+): Promise<{ checked: number; lost: number }> {
   let lost = 0;
   for (const [id, entry] of ledger.entries) {
     let session: Session | undefined;
@@ -200,7 +216,9 @@ export async function verifyLedger(client: SessionStoreClient, ledger: Ledger, p
     const { count } = await client.countByStatus({ status });
     expect(Number(count)).toBeGreaterThanOrEqual(certain.length);
     expect(Number(count)).toBeLessThanOrEqual(certain.length + possible);
-    expect(Number(count)).toBe(listed.length);
+    if (options.countEqualsListing) {
+      expect(Number(count)).toBe(listed.length);
+    }
   }
   return { checked: ledger.entries.size, lost };
 }
