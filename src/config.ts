@@ -171,12 +171,12 @@ export function loadConfig(env: Env): Config {
       intervalMs: positiveNumber(env, "HEALTH_CHECK_INTERVAL_SECONDS", 5, 3600) * 1000,
       failureThreshold: integer(env, "HEALTH_CHECK_FAILURE_THRESHOLD", 3, 1, 100),
     },
-    dynamodb: store === "dynamodb" ? dynamodb(env) : undefined,
+    dynamodb: store === "dynamodb" ? loadDynamoDbConfig(env) : undefined,
   };
 }
 
-/** Exported for scripts (table creation) that need only this part. */
-export function dynamodb(env: Env): DynamoDbConfig {
+/** The DynamoDB settings alone, for the scripts that provision a table. */
+export function loadDynamoDbConfig(env: Env): DynamoDbConfig {
   const region = env.AWS_REGION;
   if (region === undefined) {
     throw new ConfigError("AWS_REGION is required with the DynamoDB store (for example eu-west-1)");

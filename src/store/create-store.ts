@@ -27,18 +27,27 @@ export async function createStore(config: Config, dependencies: StoreDependencie
   }
   const settings = config.dynamodb;
   const client = createDynamoDbClient(settings);
+  const retry = new RetryPolicy({ ...settings.retry, logger, metrics });
   try {
-    await verifyTable(client, settings.tableName, settings.statusShards, AbortSignal.timeout(START_CHECK_TIMEOUT_MS));
+    await verifyTable({
+      client,
+      tableName: settings.tableName,
+      statusShards: settings.statusShards,
+      retry,
+      logger,
+      signal: AbortSignal.timeout(START_CHECK_TIMEOUT_MS),
+    });
   } catch (error) {
     client.destroy();
     throw error;
   }
+  // No sessions gauge here: counting reads the whole status index, too dear for every scrape.
   return new DynamoDbSessionStore({
     client,
     tableName: settings.tableName,
     statusShards: settings.statusShards,
     clock,
     ttlMs: config.sessionTtlMs,
-    retry: new RetryPolicy({ ...settings.retry, logger, metrics }),
+    retry,
   });
 }

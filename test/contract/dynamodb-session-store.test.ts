@@ -1,8 +1,6 @@
 import { afterAll, beforeAll } from "vitest";
-import { createLogger } from "../../src/logger.js";
-import { RetryPolicy } from "../../src/retry.js";
 import { DynamoDbSessionStore } from "../../src/store/dynamodb/dynamodb-session-store.js";
-import { createTestTable, localClient, startDynalite, type LocalDynamo } from "../helpers/dynalite.js";
+import { createTestTable, localClient, startDynalite, testRetryPolicy, type LocalDynamo } from "../helpers/dynalite.js";
 import { describeSessionStoreContract } from "./session-store-contract.js";
 
 let dynamo: LocalDynamo;
@@ -15,15 +13,18 @@ afterAll(async () => {
   await dynamo.close();
 });
 
+/** Few shards, so the walks in the suite cross shards with pages smaller than a shard. */
+const STATUS_SHARDS = 4;
+
 describeSessionStoreContract("dynamodb (dynalite)", async (clock, ttlMs) => {
-  const tableName = await createTestTable(dynamo.client);
+  const tableName = await createTestTable(dynamo.client, STATUS_SHARDS);
   const store = new DynamoDbSessionStore({
     client: localClient(dynamo.endpoint),
     tableName,
-    statusShards: 4,
+    statusShards: STATUS_SHARDS,
     clock,
     ttlMs,
-    retry: new RetryPolicy({ maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 50, logger: createLogger("silent") }),
+    retry: testRetryPolicy(),
   });
   return { store, teardown: () => store.close() };
 });

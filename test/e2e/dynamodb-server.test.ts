@@ -7,16 +7,24 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createSessionStoreClient } from "../../src/client.js";
 import { SessionStatus } from "../../src/gen/sessionstore/v1/session_store_pb.js";
-import { createLogger } from "../../src/logger.js";
-import { RetryPolicy } from "../../src/retry.js";
 import { DynamoDbSessionStore } from "../../src/store/dynamodb/dynamodb-session-store.js";
-import { provisionTable } from "../../src/store/dynamodb/provision-table.js";
-import { LOCAL_CREDENTIALS, LOCAL_REGION, localClient, startDynalite, type LocalDynamo } from "../helpers/dynalite.js";
+import {
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  localClient,
+  provisionLocalTable,
+  startDynalite,
+  testRetryPolicy,
+  type LocalDynamo,
+} from "../helpers/dynalite.js";
 import { ManualClock } from "../helpers/manual-clock.js";
 import { startTestServer } from "../helpers/test-server.js";
+
+/** Services started by a test; afterEach kills any a failed test left running. */
+const running = new Set<ReturnType<typeof spawn>>();
 
 function startService(env: Record<string, string>) {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
@@ -36,7 +44,11 @@ function startService(env: Record<string, string>) {
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = once(child, "exit").then(([code]) => code as number | null);
+  running.add(child);
+  const exited = once(child, "exit").then(([code]) => {
+    running.delete(child);
+    return code as number | null;
+  });
   return { child, exited, output: () => ({ stdout, stderr }) };
 }
 
@@ -45,7 +57,13 @@ describe("the service on DynamoDB", () => {
 
   beforeAll(async () => {
     dynamo = await startDynalite();
-    await provisionTable(dynamo.client, "checkout-sessions", 16, () => undefined);
+    await provisionLocalTable(dynamo.client, "checkout-sessions", 16);
+  });
+
+  afterEach(() => {
+    for (const child of running) {
+      child.kill("SIGKILL");
+    }
   });
 
   afterAll(async () => {
@@ -55,7 +73,10 @@ describe("the service on DynamoDB", () => {
   it("serves every RPC", async () => {
     const service = startService({ DYNAMODB_ENDPOINT: dynamo.endpoint });
     await expect.poll(() => service.output().stdout, { timeout: 20_000 }).toContain('"msg":"serving"');
-    const { port } = JSON.parse(service.output().stdout.split("\n")[0] ?? "{}") as { port: number };
+    // dynalite has no TTL, so a warning about it comes first.
+    const lines = service.output().stdout.split("\n");
+    expect(lines[0]).toContain('"msg":"TTL on expiresAt is not enabled');
+    const { port } = JSON.parse(lines.find((line) => line.includes('"msg":"serving"')) ?? "{}") as { port: number };
     const client = createSessionStoreClient(`127.0.0.1:${port}`);
 
     const { session } = await client.createSession({
@@ -91,7 +112,7 @@ describe("the service on DynamoDB", () => {
 
   it("turns NOT_SERVING while DynamoDB is down and SERVING when it is back", async () => {
     const own = await startDynalite();
-    await provisionTable(own.client, "health", 2, () => undefined);
+    await provisionLocalTable(own.client, "health", 2);
     const port = Number(new URL(own.endpoint).port);
     const store = new DynamoDbSessionStore({
       client: localClient(own.endpoint),
@@ -99,7 +120,7 @@ describe("the service on DynamoDB", () => {
       statusShards: 2,
       clock: new ManualClock(),
       ttlMs: 3_600_000,
-      retry: new RetryPolicy({ maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 50, logger: createLogger("silent") }),
+      retry: testRetryPolicy(),
     });
     const server = await startTestServer({ HEALTH_CHECK_INTERVAL_SECONDS: "0.1", HEALTH_CHECK_FAILURE_THRESHOLD: "2" }, store);
     expect(server.server.health.status).toBe("SERVING");
@@ -108,7 +129,7 @@ describe("the service on DynamoDB", () => {
     await expect.poll(() => server.server.health.status, { timeout: 10_000 }).toBe("NOT_SERVING");
 
     const back = await startDynalite({ port });
-    await provisionTable(back.client, "health", 2, () => undefined);
+    await provisionLocalTable(back.client, "health", 2);
     await expect.poll(() => server.server.health.status, { timeout: 10_000 }).toBe("SERVING");
 
     await server.stop();

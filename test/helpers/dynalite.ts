@@ -4,13 +4,19 @@
  * GSIs) with nothing to install or run beforehand.
  */
 import type { AddressInfo } from "node:net";
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import dynalite from "dynalite";
+import { loadDynamoDbConfig, type DynamoDbConfig } from "../../src/config.js";
+import { createLogger } from "../../src/logger.js";
+import { RetryPolicy } from "../../src/retry.js";
+import { createDynamoDbClient } from "../../src/store/dynamodb/dynamodb-client.js";
+import { provisionTable, type ProvisionReport } from "../../src/store/dynamodb/provision-table.js";
 import { createTableInput } from "../../src/store/dynamodb/table-definition.js";
+import { ensureShardCount } from "../../src/store/dynamodb/table-settings.js";
 
 export interface LocalDynamo {
   readonly endpoint: string;
-  /** A client for the tests' own setup; the SDK's retries stay off as in the service. */
+  /** A client for the tests' own setup, configured as the service's. */
   readonly client: DynamoDBClient;
   close(): Promise<void>;
 }
@@ -40,15 +46,39 @@ export async function startDynalite(options: { path?: string; port?: number } = 
   };
 }
 
-export function localClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+/** The service's DynamoDB settings, pointed at a local endpoint. */
+export function localSettings(endpoint: string, overrides: Partial<DynamoDbConfig> = {}): DynamoDbConfig {
+  return { ...loadDynamoDbConfig({ AWS_REGION: LOCAL_REGION, DYNAMODB_ENDPOINT: endpoint }), ...overrides };
+}
+
+/** A client built as the service builds its own (no SDK retries, its timeouts), with the local credentials. */
+export function localClient(endpoint: string, overrides: Partial<DynamoDbConfig> = {}): DynamoDBClient {
+  return createDynamoDbClient(localSettings(endpoint, overrides), { credentials: LOCAL_CREDENTIALS });
+}
+
+/** A quick policy for tests that do not study retrying. */
+export function testRetryPolicy(): RetryPolicy {
+  return new RetryPolicy({ maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 50, logger: createLogger("silent") });
 }
 
 let tables = 0;
 
-/** A new table with the service's shape and a unique name. */
-export async function createTestTable(client: DynamoDBClient): Promise<string> {
+/** A new table with the service's shape, a unique name, and its shard count recorded. */
+export async function createTestTable(client: DynamoDBClient, statusShards: number): Promise<string> {
   const name = `sessions-test-${process.pid}-${++tables}`;
   await client.send(new CreateTableCommand(createTableInput(name)));
+  await ensureShardCount({ client, tableName: name, statusShards, retry: testRetryPolicy(), signal: AbortSignal.timeout(10_000) });
   return name;
+}
+
+/** What npm run table:create does, on a local server (whose missing UpdateTimeToLive is expected, so not reported). */
+export function provisionLocalTable(client: DynamoDBClient, tableName: string, statusShards: number): Promise<ProvisionReport> {
+  return provisionTable({
+    client,
+    tableName,
+    statusShards,
+    retry: testRetryPolicy(),
+    signal: AbortSignal.timeout(30_000),
+    warn: () => undefined,
+  });
 }

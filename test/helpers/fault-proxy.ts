@@ -1,18 +1,23 @@
 /**
  * An HTTP proxy between the DynamoDB adapter and dynalite that injects the
- * faults a real DynamoDB shows: throttling, 500s, slow answers, connection
- * resets, and lost responses (the request is applied, the answer never
- * arrives). Tests plan faults per operation and read back what arrived when.
+ * faults a real DynamoDB shows: throttling, 500s, validation errors, slow
+ * answers, connection resets, lost responses (the request is applied, the
+ * answer never arrives) and batch reads left unprocessed. Tests plan faults
+ * per operation and read back what arrived when.
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
 export type Fault =
-  | { readonly kind: "throttle" }
+  | { readonly kind: "throttle"; readonly type?: "ProvisionedThroughputExceededException" | "ThrottlingException" }
   | { readonly kind: "server-error" }
+  | { readonly kind: "invalid" }
   | { readonly kind: "delay"; readonly ms: number }
   | { readonly kind: "reset" }
-  | { readonly kind: "lose-response" };
+  /** Forwards the request, then (after `afterApplied`, if given) drops the connection instead of answering. */
+  | { readonly kind: "lose-response"; readonly afterApplied?: () => Promise<void> }
+  /** BatchGetItem only: answers that every key was left unprocessed, as DynamoDB does when short of capacity. */
+  | { readonly kind: "unprocessed" };
 
 export interface ProxiedRequest {
   /** DynamoDB operation, from X-Amz-Target: PutItem, Query... */
@@ -87,9 +92,13 @@ export class FaultProxy {
 
     switch (fault?.kind) {
       case "throttle":
-        return this.refuse(response, 400, "ProvisionedThroughputExceededException", "The level of configured provisioned throughput for the table was exceeded.");
+        return answerError(response, 400, fault.type ?? "ProvisionedThroughputExceededException", "Throughput exceeds the current capacity.");
       case "server-error":
-        return this.refuse(response, 500, "InternalServerError", "Internal server error");
+        return answerError(response, 500, "InternalServerError", "Internal server error");
+      case "invalid":
+        return answerError(response, 400, "ValidationException", "One or more parameter values were invalid");
+      case "unprocessed":
+        return answerJson(response, 200, { Responses: {}, UnprocessedKeys: requestItems(body) });
       case "reset":
         request.socket.destroy();
         return;
@@ -108,17 +117,13 @@ export class FaultProxy {
       return;
     }
     if (fault?.kind === "lose-response") {
+      await fault.afterApplied?.();
       request.socket.destroy();
       return;
     }
     if (!response.destroyed) {
       response.writeHead(answer.status, answer.headers).end(answer.body);
     }
-  }
-
-  private refuse(response: http.ServerResponse, status: number, type: string, message: string): void {
-    const body = JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message });
-    response.writeHead(status, { "content-type": "application/x-amz-json-1.0", "x-amzn-requestid": "fault-proxy" }).end(body);
   }
 
   private forward(request: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
@@ -142,4 +147,19 @@ export class FaultProxy {
       upstream.end(body);
     });
   }
+}
+
+/** An error as DynamoDB's JSON protocol sends it. */
+function answerError(response: http.ServerResponse, status: number, type: string, message: string): void {
+  answerJson(response, status, { __type: `com.amazonaws.dynamodb.v20120810#${type}`, message });
+}
+
+function answerJson(response: http.ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { "content-type": "application/x-amz-json-1.0", "x-amzn-requestid": "fault-proxy" }).end(JSON.stringify(body));
+}
+
+/** The RequestItems of a BatchGetItem body, which DynamoDB echoes as UnprocessedKeys. */
+function requestItems(body: Buffer): unknown {
+  const parsed: unknown = JSON.parse(body.toString("utf8"));
+  return typeof parsed === "object" && parsed !== null && "RequestItems" in parsed ? parsed.RequestItems : {};
 }

@@ -16,8 +16,7 @@ import { systemClock } from "../../src/clock.js";
 import { createLogger } from "../../src/logger.js";
 import { RetryPolicy } from "../../src/retry.js";
 import { DynamoDbSessionStore } from "../../src/store/dynamodb/dynamodb-session-store.js";
-import { provisionTable } from "../../src/store/dynamodb/provision-table.js";
-import { localClient } from "../helpers/dynalite.js";
+import { localClient, provisionLocalTable } from "../helpers/dynalite.js";
 import { DynaliteProcess } from "../helpers/dynalite-process.js";
 import { FaultProxy, type Fault } from "../helpers/fault-proxy.js";
 import { startTestServer } from "../helpers/test-server.js";
@@ -53,7 +52,7 @@ it(
   async () => {
     const dynalite = await DynaliteProcess.start(mkdtempSync(join(tmpdir(), "sessionstore-dynalite-")));
     const setupClient = localClient(dynalite.endpoint);
-    await provisionTable(setupClient, "load", 8, () => undefined);
+    await provisionLocalTable(setupClient, "load", 8);
     setupClient.destroy();
     const proxy = await FaultProxy.start(dynalite.endpoint);
 

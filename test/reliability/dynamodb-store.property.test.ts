@@ -20,7 +20,7 @@ it("the DynamoDB store agrees with the model on random operation sequences", asy
     async (clock, ttlMs) => {
       const store = new DynamoDbSessionStore({
         client: localClient(dynamo.endpoint),
-        tableName: await createTestTable(dynamo.client),
+        tableName: await createTestTable(dynamo.client, 3),
         statusShards: 3,
         clock,
         ttlMs,

@@ -8,7 +8,7 @@
  *   expected version) that returns the new item; a failed condition is told
  *   apart from the item DynamoDB returns with the failure (or a consistent
  *   read where the server returns none).
- * - delete: one DeleteItem returning the old item.
+ * - delete: one DeleteItem conditional on a live session.
  * - countByStatus: one Select=COUNT query per status shard, in parallel.
  * - list: one KEYS_ONLY query per shard, merged, then a consistent
  *   BatchGetItem of the page (so a page never shows a session whose status
@@ -28,7 +28,6 @@ import {
   BatchGetItemCommand,
   ConditionalCheckFailedException,
   DeleteItemCommand,
-  DescribeTableCommand,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
@@ -56,9 +55,10 @@ import {
   type StoreCallOptions,
 } from "../session-store.js";
 import { decodeCursor, encodeCursor, type IndexPosition } from "./list-cursor.js";
-import { fromItem, isLiveItem, toEpochSeconds, toItem, writeTokenOf, type Item } from "./session-item.js";
+import { fromItem, isLiveItem, toEpochSeconds, toItem, writeTokensOf, type Item } from "./session-item.js";
 import { allShardKeys, shardOf, statusShardKey } from "./status-shard.js";
 import { ATTRIBUTES as A, STATUS_INDEX } from "./table-definition.js";
+import { readShardCount, ShardCountMismatchError } from "./table-settings.js";
 
 export interface DynamoDbSessionStoreOptions {
   readonly client: DynamoDBClient;
@@ -127,8 +127,9 @@ export class DynamoDbSessionStore implements SessionStore {
         throw error;
       }
       const existing = error.Item ?? (await this.read(draft.id, signal));
-      if (existing && writeTokenOf(existing) === token) {
-        return fromItem(existing);
+      if (existing && writeTokensOf(existing).create === token) {
+        // An earlier attempt of this call wrote `session`; whatever changed it since came after.
+        return session;
       }
       throw new SessionAlreadyExistsError(draft.id);
     }
@@ -158,7 +159,7 @@ export class DynamoDbSessionStore implements SessionStore {
             throw error;
           }
           const current = error.Item ?? (await this.read(update.id, signal));
-          if (current && writeTokenOf(current) === token) {
+          if (current && writeTokensOf(current).update === token) {
             return fromItem(current);
           }
           const verdict = this.judge(update, current, now);
@@ -177,17 +178,34 @@ export class DynamoDbSessionStore implements SessionStore {
   }
 
   async delete(id: string, { signal }: StoreCallOptions): Promise<boolean> {
-    // Unconditional, returning the old item: one request deletes an expired
-    // item the TTL has not reached yet and tells whether a live one was there.
-    const { old, earlierMayHaveApplied } = await this.retry.run("DeleteItem", signal, async (attempt) => {
-      const output = await this.client.send(
-        new DeleteItemCommand({ TableName: this.table, Key: { [A.id]: { S: id } }, ReturnValues: "ALL_OLD" }),
-        { abortSignal: signal },
-      );
-      return { old: output.Attributes, earlierMayHaveApplied: attempt.earlierMayHaveApplied };
+    const nowSeconds = Math.floor(this.clock.now() / 1000);
+    return this.retry.run("DeleteItem", signal, async (attempt) => {
+      try {
+        await this.client.send(
+          new DeleteItemCommand({
+            TableName: this.table,
+            Key: { [A.id]: { S: id } },
+            // Only a live session: an expired one is already gone for callers (TTL removes it),
+            // and an item without expiresAt (the settings item) is not a session.
+            ConditionExpression: "#expiresAt > :nowSeconds",
+            ExpressionAttributeNames: { "#expiresAt": A.expiresAt },
+            ExpressionAttributeValues: { ":nowSeconds": { N: String(nowSeconds) } },
+            ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+          }),
+          { abortSignal: signal },
+        );
+        return true;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) {
+          throw error;
+        }
+        // An item came back with the refusal (real DynamoDB): it is there and not live, so nothing
+        // was deleted. None came back: either nothing is there, or (a server that never returns
+        // the item) something expired is. A deletion cannot carry a token, so when an earlier
+        // attempt may have applied, that attempt is taken to have deleted the session.
+        return error.Item === undefined && attempt.earlierMayHaveApplied;
+      }
     });
-    // Nothing found after an attempt that may have deleted it: that attempt did.
-    return old ? isLiveItem(old, this.clock.now()) : earlierMayHaveApplied;
   }
 
   async countByStatus(status: SessionStatus, { signal }: StoreCallOptions): Promise<number> {
@@ -247,10 +265,18 @@ export class DynamoDbSessionStore implements SessionStore {
     return { sessions, cursor: encodeCursor(cursor) };
   }
 
+  /**
+   * One consistent GetItem of the table's settings item: proves the data path
+   * (network, credentials, table, read capacity) and that the shard count
+   * still matches, without polling DynamoDB's control plane.
+   */
   async checkHealth({ signal }: StoreCallOptions): Promise<void> {
-    const { Table } = await this.client.send(new DescribeTableCommand({ TableName: this.table }), { abortSignal: signal });
-    if (Table?.TableStatus !== "ACTIVE" && Table?.TableStatus !== "UPDATING") {
-      throw new Error(`table ${this.table} is ${Table?.TableStatus ?? "missing"}`);
+    const recorded = await readShardCount({ client: this.client, tableName: this.table, retry: this.retry, signal });
+    if (recorded === undefined) {
+      throw new Error(`table ${this.table} has no settings item; the start-up check writes it`);
+    }
+    if (recorded !== this.shards) {
+      throw new ShardCountMismatchError(this.table, recorded, this.shards);
     }
   }
 
@@ -277,9 +303,9 @@ export class DynamoDbSessionStore implements SessionStore {
         new UpdateItemCommand({
           TableName: this.table,
           Key: { [A.id]: { S: update.id } },
-          UpdateExpression: "SET #status = :to, #version = #version + :one, #updatedAt = :now, #statusShard = :shard, #writeToken = :token",
+          UpdateExpression: "SET #status = :to, #version = #version + :one, #updatedAt = :now, #statusShard = :shard, #updateToken = :token",
           ConditionExpression: conditions.join(" AND "),
-          ExpressionAttributeNames: { ...NAMES, "#updatedAt": A.updatedAt, "#statusShard": A.statusShard, "#writeToken": A.writeToken },
+          ExpressionAttributeNames: { ...NAMES, "#updatedAt": A.updatedAt, "#statusShard": A.statusShard, "#updateToken": A.updateToken },
           ExpressionAttributeValues: {
             ...fromValues,
             ":to": { S: update.status },

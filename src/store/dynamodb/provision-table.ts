@@ -1,7 +1,7 @@
 /**
  * Creates the sessions table, its status index and its TTL setting, and
  * records the shard count; safe to run again on a table that exists. Used by
- * `npm run table:create` and `npm run dev:dynamodb`.
+ * `npm run table:create` and `npm run dev:dynamodb` (and the tests).
  */
 import {
   CreateTableCommand,
@@ -10,10 +10,15 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
-  type DynamoDBClient,
 } from "@aws-sdk/client-dynamodb";
 import { createTableInput, tableProblems, TTL_ATTRIBUTE } from "./table-definition.js";
-import { ensureShardCount } from "./table-settings.js";
+import { ensureShardCount, type TableAccess } from "./table-settings.js";
+
+export interface ProvisionOptions extends TableAccess {
+  readonly statusShards: number;
+  /** Told what could not be set up and why, when the table still works without it. */
+  readonly warn: (message: string) => void;
+}
 
 export interface ProvisionReport {
   readonly created: boolean;
@@ -21,34 +26,37 @@ export interface ProvisionReport {
   readonly ttl: string;
 }
 
-export async function provisionTable(
-  client: DynamoDBClient,
-  tableName: string,
-  statusShards: number,
-  warn: (message: string) => void,
-): Promise<ProvisionReport> {
+/** How long table:create waits for a new table to become ACTIVE. */
+const ACTIVE_WAIT_SECONDS = 300;
+
+export async function provisionTable(options: ProvisionOptions): Promise<ProvisionReport> {
+  const { client, tableName, retry, signal } = options;
   let created = true;
   try {
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
+    await retry.run("CreateTable", signal, () => client.send(new CreateTableCommand(createTableInput(tableName)), { abortSignal: signal }));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) {
       throw error;
     }
     created = false;
   }
-  await waitUntilTableExists({ client, maxWaitTime: 300, minDelay: 1, maxDelay: 5 }, { TableName: tableName });
-  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  await waitUntilTableExists({ client, maxWaitTime: ACTIVE_WAIT_SECONDS, minDelay: 1, maxDelay: 5, abortSignal: signal }, { TableName: tableName });
+  const { Table } = await retry.run("DescribeTable", signal, () =>
+    client.send(new DescribeTableCommand({ TableName: tableName }), { abortSignal: signal }),
+  );
   const problems = Table ? tableProblems(Table) : ["DescribeTable returned nothing"];
   if (problems.length > 0) {
     throw new Error(`table ${tableName} exists with another shape: ${problems.join("; ")}`);
   }
-  const ttl = await enableTtl(client, tableName, warn);
-  await ensureShardCount(client, tableName, statusShards, AbortSignal.timeout(30_000));
+  const ttl = await enableTtl(options);
+  await ensureShardCount(options);
   return { created, ttl };
 }
 
-async function enableTtl(client: DynamoDBClient, tableName: string, warn: (message: string) => void): Promise<string> {
-  const { TimeToLiveDescription: current } = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+async function enableTtl({ client, tableName, retry, signal, warn }: ProvisionOptions): Promise<string> {
+  const { TimeToLiveDescription: current } = await retry.run("DescribeTimeToLive", signal, () =>
+    client.send(new DescribeTimeToLiveCommand({ TableName: tableName }), { abortSignal: signal }),
+  );
   if (current?.TimeToLiveStatus === "ENABLED" || current?.TimeToLiveStatus === "ENABLING") {
     if (current.AttributeName !== TTL_ATTRIBUTE) {
       throw new Error(`table ${tableName} has TTL on ${current.AttributeName ?? "?"}, not ${TTL_ATTRIBUTE}`);
@@ -56,15 +64,21 @@ async function enableTtl(client: DynamoDBClient, tableName: string, warn: (messa
     return "already enabled";
   }
   try {
-    await client.send(
-      new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }),
+    await retry.run("UpdateTimeToLive", signal, () =>
+      client.send(
+        new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true } }),
+        { abortSignal: signal },
+      ),
     );
     return "enabled";
   } catch (error) {
     // Local servers such as dynalite do not implement UpdateTimeToLive. The
     // service never relies on TTL deletion for correctness, only for cleanup.
-    const reason = `UpdateTimeToLive failed (${(error as Error).name}: ${(error as Error).message})`;
-    warn(`${reason}; expired sessions will not be deleted by this server, only hidden by the service`);
-    return reason;
+    if (error instanceof Error && error.name === "UnknownOperationException") {
+      const reason = "this server does not implement UpdateTimeToLive";
+      warn(`${reason}; expired sessions will not be deleted here, only hidden by the service`);
+      return reason;
+    }
+    throw error;
   }
 }

@@ -16,7 +16,8 @@ export function toEpochSeconds(epochMs: number): number {
   return Math.ceil(epochMs / 1000);
 }
 
-export function toItem(session: Session, shardCount: number, writeToken: string): Item {
+/** The item of a new session; `createToken` is the create call's, kept across its retries. */
+export function toItem(session: Session, shardCount: number, createToken: string): Item {
   return {
     [A.id]: { S: session.id },
     [A.eventId]: { S: session.eventId },
@@ -37,7 +38,7 @@ export function toItem(session: Session, shardCount: number, writeToken: string)
     [A.expiresAt]: { N: String(toEpochSeconds(session.expiresAt)) },
     [A.version]: { N: String(session.version) },
     [A.statusShard]: { S: statusShardKey(session.status, shardOf(session.id, shardCount)) },
-    [A.writeToken]: { S: writeToken },
+    [A.createToken]: { S: createToken },
   };
 }
 
@@ -90,9 +91,14 @@ export function fromItem(item: Item): Session {
   };
 }
 
-/** The write token an item carries, if any. */
-export function writeTokenOf(item: Item): string | undefined {
-  return item[A.writeToken]?.S;
+/**
+ * The tokens of the calls that wrote an item: a retry whose condition fails
+ * finds its own token there when an earlier attempt of the same call landed.
+ * Create and update have one each, so a create's retry still recognises its
+ * item after someone else's update.
+ */
+export function writeTokensOf(item: Item): { readonly create: string | undefined; readonly update: string | undefined } {
+  return { create: item[A.createToken]?.S, update: item[A.updateToken]?.S };
 }
 
 /** Whether an item is still a live session at `now` (epoch ms). */

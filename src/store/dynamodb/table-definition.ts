@@ -22,7 +22,10 @@ export const ATTRIBUTES = {
   expiresAt: "expiresAt",
   version: "version",
   statusShard: "statusShard",
-  writeToken: "writeToken",
+  /** The token of the create call that wrote the item; updates never change it. */
+  createToken: "createToken",
+  /** The token of the call that last changed the status. */
+  updateToken: "updateToken",
 } as const;
 
 export const STATUS_INDEX = "status-expiry-index";
@@ -55,6 +58,9 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
 /** What is wrong with a described table, or an empty list when it has the shape the code expects. */
 export function tableProblems(table: TableDescription): string[] {
   const problems: string[] = [];
+  if (table.TableStatus !== "ACTIVE" && table.TableStatus !== "UPDATING") {
+    problems.push(`it is ${table.TableStatus ?? "in no known state"}, not ACTIVE`);
+  }
   const keys = (table.KeySchema ?? []).map((k) => `${k.AttributeName ?? ""}:${k.KeyType ?? ""}`).join(",");
   if (keys !== `${ATTRIBUTES.id}:HASH`) {
     problems.push(`its key schema is ${keys || "empty"}, not ${ATTRIBUTES.id} (HASH)`);
@@ -79,6 +85,10 @@ export function tableProblems(table: TableDescription): string[] {
     }
     if (index.Projection?.ProjectionType !== "KEYS_ONLY") {
       problems.push(`index ${STATUS_INDEX} projects ${index.Projection?.ProjectionType ?? "nothing"}, not KEYS_ONLY`);
+    }
+    // An index added to an existing table answers queries only once backfilled.
+    if ((index.IndexStatus !== "ACTIVE" && index.IndexStatus !== "UPDATING") || index.Backfilling === true) {
+      problems.push(`index ${STATUS_INDEX} is ${index.Backfilling === true ? "backfilling" : (index.IndexStatus ?? "in no known state")}, not ACTIVE`);
     }
   }
   return problems;

@@ -26,7 +26,7 @@ it("counts DynamoDB attempts by outcome, retries and throttles, and times them",
   const metrics = new Metrics();
   const store = new DynamoDbSessionStore({
     client: localClient(proxy.endpoint),
-    tableName: await createTestTable(dynamo.client),
+    tableName: await createTestTable(dynamo.client, 2),
     statusShards: 2,
     clock: new ManualClock(),
     ttlMs: 3_600_000,

@@ -16,7 +16,7 @@ const base: Session = {
 };
 
 describe("session items", () => {
-  it("hold the spec's attributes: ISO createdAt, expiresAt in epoch seconds, the index key and the write token", () => {
+  it("hold the spec's attributes: ISO createdAt, expiresAt in epoch seconds, the index key and the create token", () => {
     const item = toItem(base, 16, "token-1");
     expect(item).toMatchObject({
       id: { S: base.id },
@@ -27,7 +27,7 @@ describe("session items", () => {
       expiresAt: { N: String(Date.UTC(2026, 0, 16, 12, 0, 1) / 1000) },
       version: { N: "2" },
       statusShard: { S: `COMPLETED#${String(shardOf(base.id, 16)).padStart(2, "0")}` },
-      writeToken: { S: "token-1" },
+      createToken: { S: "token-1" },
       tickets: { L: [{ M: { ticketId: { S: "GA" }, quantity: { N: "2" }, unitPriceMinor: { N: "4500" }, currencyCode: { S: "EUR" } } }] },
       metadata: { M: { channel: { S: "web" } } },
     });
