@@ -4,8 +4,6 @@
  * typed client; a start against a missing table; and health following
  * DynamoDB going away and coming back.
  */
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createSessionStoreClient } from "../../src/client.js";
@@ -20,36 +18,20 @@ import {
   testRetryPolicy,
   type LocalDynamo,
 } from "../helpers/dynalite.js";
+import { killAll, startMain, type StartedProcess } from "../helpers/child-process.js";
 import { ManualClock } from "../helpers/manual-clock.js";
 import { startTestServer } from "../helpers/test-server.js";
 
-/** Services started by a test; afterEach kills any a failed test left running. */
-const running = new Set<ReturnType<typeof spawn>>();
-
-function startService(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOST: "127.0.0.1",
-      PORT: "0",
-      SESSION_STORE: "dynamodb",
-      AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+function startService(env: Record<string, string>): StartedProcess {
+  return startMain({
+    HOST: "127.0.0.1",
+    PORT: "0",
+    SESSION_STORE: "dynamodb",
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    ...env,
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  running.add(child);
-  const exited = once(child, "exit").then(([code]) => {
-    running.delete(child);
-    return code as number | null;
-  });
-  return { child, exited, output: () => ({ stdout, stderr }) };
 }
 
 describe("the service on DynamoDB", () => {
@@ -60,11 +42,7 @@ describe("the service on DynamoDB", () => {
     await provisionLocalTable(dynamo.client, "checkout-sessions", 16);
   });
 
-  afterEach(() => {
-    for (const child of running) {
-      child.kill("SIGKILL");
-    }
-  });
+  afterEach(killAll);
 
   afterAll(async () => {
     await dynamo.close();

@@ -7,8 +7,6 @@
  * dependency, a file outside package.json "files", or one the build context
  * does not hold.
  */
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -16,6 +14,7 @@ import path from "node:path";
 import type { Client } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SessionStatus, SessionStoreService } from "../../src/gen/sessionstore/v1/session_store_pb.js";
+import { servingPort, startProcess, type StartedProcess } from "../helpers/child-process.js";
 import { callUnary, createGrpcJsClient } from "../helpers/grpc-js-client.js";
 import { hostTools, replayDockerfile, type ReplayedImage } from "../helpers/replay-dockerfile.js";
 
@@ -29,33 +28,11 @@ const REPLAY_TIMEOUT_MS = 180_000;
  * ENV (over the PATH that finds node) and the test's overrides. Absolute
  * paths in the command are paths in the image.
  */
-function startInImage(image: ReplayedImage, command: readonly string[], overrides: Record<string, string>) {
+function startInImage(image: ReplayedImage, command: readonly string[], overrides: Record<string, string>): StartedProcess {
   const [program, ...args] = command.map((arg) => (arg.startsWith("/") ? image.local(arg) : arg));
-  const child = spawn(program ?? "", args, {
+  return startProcess(program ?? "", args, {
     cwd: image.local(image.config.workdir),
     env: { PATH: hostTools().PATH, ...image.config.env, ...overrides },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = once(child, "exit").then(([code]) => code as number | null);
-  return { child, exited, output: () => ({ stdout, stderr }) };
-}
-
-/** The port in the server's "serving" log line; fails as soon as the server exits instead. */
-function servingPort(server: ReturnType<typeof startInImage>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.child.stdout.on("data", () => {
-      // Whole lines only: a chunk can end in the middle of one.
-      const lines = server.output().stdout.split("\n").slice(0, -1);
-      const line = lines.find((candidate) => candidate.includes('"msg":"serving"'));
-      if (line !== undefined) {
-        resolve((JSON.parse(line) as { port: number }).port);
-      }
-    });
-    void server.exited.then((code) => reject(new Error(`the server exited (${code}) before serving:\n${server.output().stderr}`)));
   });
 }
 
