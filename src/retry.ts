@@ -71,7 +71,7 @@ export class RetryPolicy {
     let earlierMayHaveApplied = false;
     let last: { error: unknown; kind: FailureKind } | undefined;
     try {
-      return await pRetry(
+      const result = await pRetry(
         async () => {
           number += 1;
           if (number > 1) {
@@ -110,6 +110,11 @@ export class RetryPolicy {
           },
         },
       );
+      if (number > 1) {
+        // One line per retried call (not per attempt), so a throttling storm stays readable.
+        logger.warn({ operation, attempts: number, err: last?.error }, "DynamoDB request succeeded after retries");
+      }
+      return result;
     } catch (error) {
       if (signal.aborted) {
         throw signal.reason;

@@ -82,6 +82,22 @@ describe("RetryPolicy", () => {
     expect(metrics.retries).toBe(2);
   });
 
+  it("logs one line for a call that needed retries, and none for one that did not", async () => {
+    const logs = captureLogs("info");
+    const failures = [throttle(), throttle()];
+    await policy(5, undefined, logs.logger).run("PutItem", never, async () => {
+      const failure = failures.shift();
+      if (failure) {
+        throw failure;
+      }
+      return "ok";
+    });
+    await policy(5, undefined, logs.logger).run("GetItem", never, async () => "ok");
+    expect(logs.lines()).toEqual([
+      expect.objectContaining({ level: 40, operation: "PutItem", attempts: 3, msg: "DynamoDB request succeeded after retries" }),
+    ]);
+  });
+
   it("waits at least the doubling base delay before each retry", async () => {
     const started: number[] = [];
     const base = 20;
