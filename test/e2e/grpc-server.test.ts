@@ -6,7 +6,7 @@
 import { status as Status, type Client } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SessionStatus, SessionStoreService } from "../../src/gen/sessionstore/v1/session_store_pb.js";
-import { callUnary, createGrpcJsClient, errorDetails, grpcError } from "../helpers/grpc-js-client.js";
+import { callRawUnary, callUnary, createGrpcJsClient, errorDetails, grpcError } from "../helpers/grpc-js-client.js";
 import { startTestServer, type TestServer } from "../helpers/test-server.js";
 
 const M = SessionStoreService.method;
@@ -226,33 +226,13 @@ describe("SessionStoreService over grpc-js", () => {
   });
 
   it("answers INVALID_ARGUMENT with MALFORMED_REQUEST to bytes that are not a request message", async () => {
-    const error = await grpcError(
-      new Promise((resolve, reject) => {
-        client.makeUnaryRequest(
-          `/${SessionStoreService.typeName}/GetSession`,
-          (bytes: Buffer) => bytes,
-          (bytes: Buffer) => bytes,
-          Buffer.from([0x0a, 0xff, 0xff, 0xff]),
-          (err, value) => (err ? reject(err) : resolve(value)),
-        );
-      }),
-    );
+    const error = await grpcError(callRawUnary(client, `/${SessionStoreService.typeName}/GetSession`, Buffer.from([0x0a, 0xff, 0xff, 0xff])));
     expect(error.code).toBe(Status.INVALID_ARGUMENT);
     expect(errorDetails(error).errorInfo?.reason).toBe("MALFORMED_REQUEST");
   });
 
   it("answers UNIMPLEMENTED to a method the service does not have", async () => {
-    const error = await grpcError(
-      new Promise((resolve, reject) => {
-        client.makeUnaryRequest(
-          `/${SessionStoreService.typeName}/RenewSession`,
-          (bytes: Buffer) => bytes,
-          (bytes: Buffer) => bytes,
-          Buffer.alloc(0),
-          (err, value) => (err ? reject(err) : resolve(value)),
-        );
-      }),
-    );
+    const error = await grpcError(callRawUnary(client, `/${SessionStoreService.typeName}/RenewSession`, Buffer.alloc(0)));
     expect(error.code).toBe(Status.UNIMPLEMENTED);
   });
 });

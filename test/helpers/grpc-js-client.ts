@@ -43,6 +43,14 @@ export function callUnary<I extends DescMessage, O extends DescMessage>(
   });
 }
 
+/** Sends raw bytes as the request message of `path`, for requests no generated type can express. */
+export function callRawUnary(client: grpc.Client, path: string, bytes: Buffer): Promise<Buffer> {
+  const identity = (data: Buffer) => data;
+  return new Promise((resolve, reject) => {
+    client.makeUnaryRequest(path, identity, identity, bytes, (error, response) => (error ? reject(error) : resolve(response as Buffer)));
+  });
+}
+
 export interface ErrorDetails {
   readonly errorInfo: ErrorInfo | undefined;
   readonly badRequest: BadRequest | undefined;
