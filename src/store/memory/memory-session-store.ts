@@ -10,7 +10,8 @@
  *   insertion order and every session has the same time to live, so the
  *   oldest entries are the first to expire: the sweep walks from the front
  *   and stops at the first live one, costing only what expired. Updates
- *   replace the record with Map.set, which keeps its place.
+ *   replace the record with Map.set, which keeps its place. The sweep keeps
+ *   one iterator from call to call (see `expiryOrder`).
  * - `lists` keeps, per status, the records in the order they entered it
  *   (pagination), and `counts` the live ones (CountByStatus with no scan).
  */
@@ -66,6 +67,18 @@ export class MemorySessionStore implements SessionStore {
   private readonly ttlMs: number;
   private readonly sweepTimer: NodeJS.Timeout | undefined;
   private nextListSeq = 1;
+  /**
+   * Where the sweep resumes. A Map iterator visits entries added after it
+   * was made and skips removed ones, so one iterator serves every sweep. A
+   * fresh iterator per sweep would walk every removed entry that V8 has not
+   * yet compacted out of the table, up to as many as are stored: at 1M
+   * sessions, a CountByStatus after a sweep of 300k measured ~2 ms instead of
+   * under a microsecond. The price: while the iterator stands still, it keeps
+   * the Map's outgrown tables alive, together at most the size of the current one.
+   */
+  private expiryOrder: Iterator<StoredSession> | undefined;
+  /** The entry the iterator stopped at: the oldest, unexpired at the last sweep. */
+  private oldest: StoredSession | undefined;
   /** Creation instants never go backwards, so insertion order stays expiry order. */
   private lastCreatedAt = 0;
 
@@ -164,12 +177,30 @@ export class MemorySessionStore implements SessionStore {
 
   /** Reclaims every expired session; costs what expired, not what is stored. */
   sweep(): void {
-    const now = this.clock.now();
-    for (const stored of this.sessions.values()) {
-      if (!this.isExpired(stored, now)) {
-        return;
+    if (this.reclaimExpired(this.clock.now()) > 0) {
+      for (const list of Object.values(this.lists)) {
+        list.dropDeadFront();
       }
-      this.remove(stored);
+    }
+  }
+
+  /** Removes the expired sessions, oldest first; returns how many. */
+  private reclaimExpired(now: number): number {
+    for (let removed = 0; ; removed++) {
+      if (this.oldest === undefined) {
+        this.expiryOrder ??= this.sessions.values();
+        const next = this.expiryOrder.next();
+        if (next.done === true) {
+          // A finished iterator never sees later entries; the next sweep starts a new one.
+          this.expiryOrder = undefined;
+          return removed;
+        }
+        this.oldest = next.value;
+      }
+      if (!this.isExpired(this.oldest, now)) {
+        return removed;
+      }
+      this.remove(this.oldest);
     }
   }
 
@@ -210,11 +241,18 @@ export class MemorySessionStore implements SessionStore {
   private replace(current: StoredSession, next: StoredSession): void {
     this.insert(next);
     this.forget(current);
+    if (this.oldest === current) {
+      this.oldest = next;
+    }
   }
 
   private remove(stored: StoredSession): void {
     this.sessions.delete(stored.id);
     this.forget(stored);
+    if (this.oldest === stored) {
+      // The iterator is already past it, so the sweep goes on with the entry after.
+      this.oldest = undefined;
+    }
   }
 
   /** Called once the record is no longer the map's, so its list sees it as dead. */
