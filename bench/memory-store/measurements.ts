@@ -28,12 +28,22 @@ export interface SweepResult {
   readonly samples: number[];
 }
 
-export interface QueryResult {
+/** Milliseconds of each call, per operation. */
+export interface CallTimes {
   readonly sessions: number;
-  /** Milliseconds of each call. */
   readonly count: number[];
   readonly list: number[];
   readonly get: number[];
+}
+
+export interface QueryResult {
+  readonly small: CallTimes;
+  readonly large: CallTimes;
+  /** The large store once a sweep has reclaimed its oldest sessions... */
+  readonly afterSweep: CallTimes;
+  /** ...and the small store, timed in turns with it. */
+  readonly smallAgain: CallTimes;
+  readonly swept: number;
 }
 
 function collectGarbage(): void {
@@ -87,12 +97,17 @@ export async function measureHeap(sessions: number): Promise<HeapResult> {
   return { sessions, bytesPerSession: (after - before) / sessions, wireBytes };
 }
 
-/**
- * Fills `rounds` batches of `expired` sessions, each 1 ms younger than the
- * one before, then `live` sessions; then expires one batch per round and
- * times the sweep that reclaims it.
- */
-export async function measureSweep(expired: number, live: number, rounds: number): Promise<SweepResult> {
+interface SweepScenario {
+  readonly store: MemorySessionStore;
+  readonly clock: ManualClock;
+  readonly start: number;
+  readonly expired: number;
+  readonly live: number;
+  readonly samples: number[];
+}
+
+/** `rounds` batches of `expired` sessions, each 1 ms younger than the one before, then `live` sessions. */
+async function sweepScenario(expired: number, live: number, rounds: number): Promise<SweepScenario> {
   const clock = new ManualClock();
   const start = clock.now();
   const store = createStore(clock);
@@ -101,62 +116,132 @@ export async function measureSweep(expired: number, live: number, rounds: number
     clock.advance(1);
   }
   await fill(store, clock, live);
-
-  const samples: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    clock.set(start + r + TTL_MS);
-    collectGarbage();
-    const began = performance.now();
-    store.sweep();
-    samples.push(performance.now() - began);
-    const expected = (rounds - r - 1) * expired + live;
-    if (store.size !== expected) {
-      throw new Error(`after sweep ${r + 1} the store holds ${store.size} sessions, not ${expected}`);
-    }
-  }
-  return { expired, live, samples };
+  return { store, clock, start, expired, live, samples: [] };
 }
 
-/** Times each of `calls` calls after `warmUp` untimed ones. */
-async function timeCalls(calls: number, warmUp: number, call: (i: number) => Promise<unknown>): Promise<number[]> {
-  for (let i = 0; i < warmUp; i++) {
-    await call(i);
+/**
+ * Times sweeps that each reclaim one batch, taking turns between the
+ * scenarios, so that the other load on a shared machine weighs on all alike.
+ */
+export async function measureSweeps(shapes: readonly (readonly [expired: number, live: number])[], rounds: number): Promise<SweepResult[]> {
+  const scenarios: SweepScenario[] = [];
+  for (const [expired, live] of shapes) {
+    scenarios.push(await sweepScenario(expired, live, rounds));
   }
-  const samples: number[] = [];
-  for (let i = 0; i < calls; i++) {
-    const began = performance.now();
-    await call(i);
-    samples.push(performance.now() - began);
+  for (let r = 0; r < rounds; r++) {
+    for (const { store, clock, start, expired, live, samples } of scenarios) {
+      clock.set(start + r + TTL_MS);
+      collectGarbage();
+      const began = performance.now();
+      store.sweep();
+      samples.push(performance.now() - began);
+      const expected = (rounds - r - 1) * expired + live;
+      if (store.size !== expected) {
+        throw new Error(`after sweep ${r + 1} the store holds ${store.size} sessions, not ${expected}`);
+      }
+    }
+  }
+  return scenarios.map(({ expired, live, samples }) => ({ expired, live, samples }));
+}
+
+type Call = (i: number) => Promise<unknown>;
+
+/** Times calls one by one, in blocks that take turns between the targets; returns each target's samples. */
+async function timeInTurns(targets: readonly Call[], blocks: number, perBlock: number): Promise<number[][]> {
+  const samples = targets.map((): number[] => []);
+  for (const call of targets) {
+    for (let i = 0; i < perBlock; i++) {
+      await call(i); // warm-up, untimed
+    }
+  }
+  for (let b = 0; b < blocks; b++) {
+    for (const [t, call] of targets.entries()) {
+      const out = samples[t] as number[];
+      for (let i = 0; i < perBlock; i++) {
+        const began = performance.now();
+        await call(b * perBlock + i);
+        out.push(performance.now() - began);
+      }
+    }
   }
   return samples;
 }
 
-export async function measureQueries(sessions: number): Promise<QueryResult> {
-  const clock = new ManualClock();
-  const store = createStore(clock);
-  const ids: string[] = [];
-  for (let i = 0; i < sessions; i++) {
+interface QueryTarget {
+  readonly store: MemorySessionStore;
+  /** Ids spread over the store, for get(). */
+  readonly ids: string[];
+}
+
+/** Creates `count` typical sessions, 100 per millisecond, keeping about 1000 ids spread over them. */
+async function fillForQueries(store: MemorySessionStore, clock: ManualClock, count: number, ids: string[]): Promise<void> {
+  const every = Math.max(1, Math.floor(count / 1000));
+  for (let i = 0; i < count; i++) {
     const session = await store.create(typicalSession(i), CALL);
-    if (i % Math.max(1, Math.floor(sessions / 1000)) === 0) {
+    if (i % every === 0) {
       ids.push(session.id);
     }
     if (i % 100 === 99) {
       clock.advance(1);
     }
   }
-  collectGarbage();
+}
 
-  const count = await timeCalls(20_000, 5_000, async () => {
-    if ((await store.countByStatus("PENDING", CALL)) !== sessions) {
+async function timeQueries(targets: readonly QueryTarget[]): Promise<CallTimes[]> {
+  const counts = await Promise.all(targets.map(({ store }) => store.countByStatus("PENDING", CALL)));
+  const countCalls = targets.map(({ store }, t): Call => async () => {
+    if ((await store.countByStatus("PENDING", CALL)) !== counts[t]) {
       throw new Error("CountByStatus miscounted");
     }
   });
-  const list = await timeCalls(5_000, 1_000, async () => {
+  const listCalls = targets.map(({ store }): Call => async () => {
     const page = await store.list({ status: "PENDING", pageSize: DEFAULT_PAGE_SIZE, cursor: undefined }, CALL);
-    if (page.sessions.length !== Math.min(sessions, DEFAULT_PAGE_SIZE)) {
+    if (page.sessions.length !== DEFAULT_PAGE_SIZE) {
       throw new Error("ListSessions returned a short first page");
     }
   });
-  const get = await timeCalls(20_000, 5_000, (i) => store.get(ids[(i * 7919) % ids.length] as string, CALL));
-  return { sessions, count, list, get };
+  const getCalls = targets.map(({ store, ids }): Call => (i) => store.get(ids[(i * 7919) % ids.length] as string, CALL));
+  collectGarbage();
+  const count = await timeInTurns(countCalls, 40, 500);
+  const list = await timeInTurns(listCalls, 20, 250);
+  const get = await timeInTurns(getCalls, 40, 500);
+  return targets.map((_, t) => ({
+    sessions: counts[t] as number,
+    count: count[t] as number[],
+    list: list[t] as number[],
+    get: get[t] as number[],
+  }));
+}
+
+/**
+ * CountByStatus, a first ListSessions page and get() at `small` and `large`
+ * sessions, then again once a sweep has reclaimed the large store's oldest
+ * `swept`, the state a long-running server is in.
+ */
+export async function measureQueries(small: number, large: number, swept: number): Promise<QueryResult> {
+  const smallClock = new ManualClock();
+  const smallTarget: QueryTarget = { store: createStore(smallClock), ids: [] };
+  await fillForQueries(smallTarget.store, smallClock, small, smallTarget.ids);
+
+  const clock = new ManualClock();
+  const start = clock.now();
+  const largeTarget: QueryTarget = { store: createStore(clock), ids: [] };
+  await fill(largeTarget.store, clock, swept); // at `start`, so they expire first
+  clock.advance(1);
+  await fillForQueries(largeTarget.store, clock, large - swept, largeTarget.ids);
+
+  const [smallTimes, largeTimes] = await timeQueries([smallTarget, largeTarget]);
+  clock.set(start + TTL_MS);
+  largeTarget.store.sweep();
+  if (largeTarget.store.size !== large - swept) {
+    throw new Error(`the sweep left ${largeTarget.store.size} sessions, not ${large - swept}`);
+  }
+  const [smallAgain, afterSweep] = await timeQueries([smallTarget, largeTarget]);
+  return {
+    small: smallTimes as CallTimes,
+    large: largeTimes as CallTimes,
+    afterSweep: afterSweep as CallTimes,
+    smallAgain: smallAgain as CallTimes,
+    swept,
+  };
 }
