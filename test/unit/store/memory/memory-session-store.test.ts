@@ -46,6 +46,63 @@ describe("MemorySessionStore", () => {
     expect(await store.countByStatus("PENDING", noSignal)).toBe(500);
   });
 
+  it("sweeps exactly when the session a sweep stopped at was then updated, deleted or re-created", async () => {
+    const clock = new ManualClock();
+    const store = new MemorySessionStore({ clock, ttlMs: TTL, sweepIntervalMs: 0 });
+    const first = await store.create(newSession(), noSignal);
+    clock.advance(1000);
+    const second = await store.create(newSession(), noSignal);
+    clock.advance(1000);
+    const third = await store.create(newSession(), noSignal);
+    store.sweep(); // stops at the first, which has not expired
+    await store.updateStatus({ id: first.id, status: "COMPLETED" }, noSignal);
+    clock.set(first.expiresAt);
+    expect(await store.countByStatus("COMPLETED", noSignal)).toBe(0);
+    expect(store.size).toBe(2);
+
+    await store.delete(second.id, noSignal);
+    await store.create(newSession({ id: second.id }), noSignal); // now the youngest
+    clock.set(third.expiresAt);
+    expect(await store.countByStatus("PENDING", noSignal)).toBe(1);
+    expect((await store.get(second.id, noSignal)).createdAt).toBe(first.expiresAt);
+  });
+
+  it("sweeps sessions created after a sweep emptied the store", async () => {
+    const clock = new ManualClock();
+    const store = new MemorySessionStore({ clock, ttlMs: TTL, sweepIntervalMs: 0 });
+    await store.create(newSession(), noSignal);
+    clock.advance(TTL);
+    store.sweep();
+    expect(store.size).toBe(0);
+    await store.create(newSession(), noSignal);
+    clock.advance(TTL);
+    expect(await store.countByStatus("PENDING", noSignal)).toBe(0);
+    expect(store.size).toBe(0);
+  });
+
+  it("lists every unexpired session once after sweeps released the front of the lists", async () => {
+    const clock = new ManualClock();
+    const store = new MemorySessionStore({ clock, ttlMs: TTL, sweepIntervalMs: 0 });
+    const ids: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      ids.push((await store.create(newSession(), noSignal)).id);
+      clock.advance(1);
+    }
+    const first = await store.list({ status: "PENDING", pageSize: 100, cursor: undefined }, noSignal);
+    clock.set(Date.UTC(2026, 0, 15, 12, 0, 0) + TTL + 2000); // the first 2001 expire
+    store.sweep();
+    const seen: string[] = [];
+    let cursor = first.cursor;
+    do {
+      const page = await store.list({ status: "PENDING", pageSize: 100, cursor }, noSignal);
+      seen.push(...page.sessions.map((s) => s.id));
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+    expect(seen).toEqual(ids.slice(2001));
+    const restart = await store.list({ status: "PENDING", pageSize: 5, cursor: undefined }, noSignal);
+    expect(restart.sessions.map((s) => s.id)).toEqual(ids.slice(2001, 2006));
+  });
+
   it("keeps creation instants in order when the clock steps back, so the sweep stays exact", async () => {
     const clock = new ManualClock();
     const store = new MemorySessionStore({ clock, ttlMs: TTL, sweepIntervalMs: 0 });
