@@ -7,7 +7,7 @@ import { LIMITS } from "../../src/rpc/request-validation.js";
 import { MemorySessionStore } from "../../src/store/memory/memory-session-store.js";
 import type { StoreCallOptions } from "../../src/store/session-store.js";
 import { ManualClock } from "../../test/helpers/manual-clock.js";
-import { typicalRequestBytes, typicalSession } from "./typical-session.js";
+import { typicalRequestBytes, typicalSession } from "../lib/typical-session.js";
 
 const TTL_MS = 24 * 3_600_000;
 const CALL: StoreCallOptions = { signal: new AbortController().signal };
