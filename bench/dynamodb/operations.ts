@@ -74,6 +74,8 @@ export interface Operation {
   readonly name: string;
   /** What it sends to DynamoDB. */
   readonly requests: string;
+  /** Whether one call sends a request per status shard at once (and so costs far more than the others). */
+  readonly fansOut: boolean;
   /** `count` calls of `way`, ready to time. */
   prepare(way: Way, count: number): Promise<Call[]>;
 }
@@ -99,6 +101,7 @@ export function operations(ctx: BenchContext): Operation[] {
 function createSession({ table, ttlMs, client, store, service }: BenchContext): Operation {
   return {
     name: "CreateSession",
+    fansOut: false,
     requests: "1 conditional PutItem",
     prepare: async (way, count) => {
       const drafts = Array.from({ length: count }, draftSession);
@@ -131,6 +134,7 @@ function getSession({ table, client, store, service, readIds }: BenchContext): O
   const ids = (count: number) => Array.from({ length: count }, () => readIds[next++ % readIds.length] ?? "");
   return {
     name: "GetSession",
+    fansOut: false,
     requests: "1 consistent GetItem",
     prepare: async (way, count) => {
       switch (way) {
@@ -160,6 +164,7 @@ function getSession({ table, client, store, service, readIds }: BenchContext): O
 function updateSessionStatus({ table, client, store, service, seed }: BenchContext): Operation {
   return {
     name: "UpdateSessionStatus",
+    fansOut: false,
     requests: "1 conditional UpdateItem returning the new item",
     prepare: async (way, count) => {
       const updates = (await seed(count)).map((id) => ({ id, status: UPDATE_TO, expectedVersion: 1 }));
@@ -190,6 +195,7 @@ function updateSessionStatus({ table, client, store, service, seed }: BenchConte
 function deleteSession({ table, client, store, service, seed }: BenchContext): Operation {
   return {
     name: "DeleteSession",
+    fansOut: false,
     requests: "1 conditional DeleteItem",
     prepare: async (way, count) => {
       const ids = await seed(count);
@@ -225,6 +231,7 @@ function countByStatus({ table, client, store, service, listed }: BenchContext):
   };
   return {
     name: "CountByStatus",
+    fansOut: true,
     requests: `${table.statusShards} Query Select=COUNT in parallel (${listed.count.toLocaleString("en-US")} matching)`,
     prepare: async (way, count) => {
       const calls = Array.from({ length: count });
@@ -262,6 +269,7 @@ function listSessions({ table, client, store, service, listed }: BenchContext): 
   };
   return {
     name: "ListSessions (first page)",
+    fansOut: true,
     requests: `${table.statusShards} Query (Limit ${limit}) in parallel, then 1 consistent BatchGetItem of ${listed.pageSize}`,
     prepare: async (way, count) => {
       const calls = Array.from({ length: count });

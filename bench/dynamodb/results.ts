@@ -11,6 +11,7 @@ interface Measured {
   readonly roundMedians: number[];
   calls: number;
   ms: number;
+  inFlight: number;
 }
 
 export interface WaySummary {
@@ -19,6 +20,8 @@ export interface WaySummary {
   readonly p99: number;
   readonly roundMedians: readonly number[];
   readonly opsPerSecond: number;
+  /** Calls in flight while the throughput was measured. */
+  readonly inFlight: number;
 }
 
 export class Results {
@@ -30,20 +33,22 @@ export class Results {
     entry.roundMedians.push(median(samples));
   }
 
-  addThroughput(operation: string, way: Way, calls: number, ms: number): void {
+  addThroughput(operation: string, way: Way, inFlight: number, calls: number, ms: number): void {
     const entry = this.entry(operation, way);
+    entry.inFlight = inFlight;
     entry.calls += calls;
     entry.ms += ms;
   }
 
   summary(operation: string, way: Way): WaySummary {
-    const { samples, roundMedians, calls, ms } = this.entry(operation, way);
+    const { samples, roundMedians, calls, ms, inFlight } = this.entry(operation, way);
     return {
       n: samples.length,
       p50: median(samples),
       p99: percentile(samples, 0.99),
       roundMedians,
       opsPerSecond: ms > 0 ? (calls * 1000) / ms : Number.NaN,
+      inFlight,
     };
   }
 
@@ -51,7 +56,7 @@ export class Results {
     const key = `${operation}\u0000${way}`;
     let entry = this.measured.get(key);
     if (entry === undefined) {
-      entry = { samples: [], roundMedians: [], calls: 0, ms: 0 };
+      entry = { samples: [], roundMedians: [], calls: 0, ms: 0, inFlight: 0 };
       this.measured.set(key, entry);
     }
     return entry;
