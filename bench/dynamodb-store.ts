@@ -48,7 +48,7 @@ const ROUNDS = 6;
  */
 const CALLS = {
   single: { latency: 150, throughput: 200, inFlight: 8 },
-  fanOut: { latency: 30, throughput: 16, inFlight: 2 },
+  fanOut: { latency: 60, throughput: 12, inFlight: 2 },
 } as const;
 /** Sessions of the counted and listed status: a table of realistic size, and a count of real cost. */
 const LISTED_SESSIONS = 3000;
