@@ -1,25 +1,33 @@
 /**
- * dynalite as a child process keeping its data on disk (LevelDB), so a test
- * can kill it outright and start it again on the same port and data, as an
- * outage of the real service would look from the adapter.
+ * dynalite as a child process. With a data directory (LevelDB) a test can
+ * kill it outright and start it again on the same port and data, as an outage
+ * of the real service would look from the adapter. A benchmark runs it in
+ * memory and on a CPU of its own, so its work does not land on the core that
+ * measures. It is started through child-process.ts, so killAll() ends it too.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
+import { startProcess, type StartedProcess } from "./child-process.js";
 
 const dynaliteCli = createRequire(import.meta.url).resolve("dynalite/cli.js");
 
+export interface DynaliteProcessOptions {
+  /** LevelDB directory that outlives a restart; without one the data live in memory and a restart loses them. */
+  readonly dataDir?: string;
+  /** CPUs to run on, in taskset's list form ("0"); taskset must then be installed. */
+  readonly cpus?: string;
+}
+
 export class DynaliteProcess {
-  private child: ChildProcess | undefined;
+  private started: StartedProcess | undefined;
 
   private constructor(
     readonly port: number,
-    private readonly dataDir: string,
+    private readonly options: DynaliteProcessOptions,
   ) {}
 
-  static async start(dataDir: string): Promise<DynaliteProcess> {
-    const process = new DynaliteProcess(await freePort(), dataDir);
+  static async start(options: DynaliteProcessOptions = {}): Promise<DynaliteProcess> {
+    const process = new DynaliteProcess(await freePort(), options);
     await process.restart();
     return process;
   }
@@ -29,29 +37,33 @@ export class DynaliteProcess {
   }
 
   async restart(): Promise<void> {
-    const child = spawn(
+    const { dataDir, cpus } = this.options;
+    const dynalite = [
       process.execPath,
-      [dynaliteCli, "--host", "127.0.0.1", "--port", String(this.port), "--path", this.dataDir, "--createTableMs", "0", "--deleteTableMs", "0"],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
-    this.child = child;
-    let output = "";
+      dynaliteCli,
+      ...["--host", "127.0.0.1", "--port", String(this.port), "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"],
+      ...(dataDir === undefined ? [] : ["--path", dataDir]),
+    ];
+    // taskset execs the command, so the child's pid stays dynalite's own.
+    const [program = "", ...args] = cpus === undefined ? dynalite : ["taskset", "--cpu-list", cpus, ...dynalite];
+    const started = startProcess(program, args, { env: process.env });
+    this.started = started;
     await new Promise<void>((resolve, reject) => {
-      child.stdout?.on("data", (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes("Dynalite listening")) resolve();
-      });
-      child.once("exit", (code) => reject(new Error(`dynalite exited with ${code} before listening`)));
+      const check = () => {
+        if (started.output().stdout.includes("Dynalite listening")) resolve();
+      };
+      started.child.stdout.on("data", check);
+      void started.exited.then((code) => reject(new Error(`dynalite exited with ${code} before listening:\n${started.output().stderr}`)));
     });
   }
 
   /** SIGKILL: no chance to flush or answer what is in flight. */
   async kill(): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    if (child && child.exitCode === null) {
-      child.kill("SIGKILL");
-      await once(child, "exit");
+    const started = this.started;
+    this.started = undefined;
+    if (started && started.child.exitCode === null && started.child.signalCode === null) {
+      started.child.kill("SIGKILL");
+      await started.exited;
     }
   }
 }

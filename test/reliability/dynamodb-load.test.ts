@@ -50,7 +50,7 @@ function randomFault(): Fault | undefined {
 it(
   "loses no acknowledged write under faults and a DynamoDB restart, fails fast while it is down, and recovers",
   async () => {
-    const dynalite = await DynaliteProcess.start(mkdtempSync(join(tmpdir(), "sessionstore-dynalite-")));
+    const dynalite = await DynaliteProcess.start({ dataDir: mkdtempSync(join(tmpdir(), "sessionstore-dynalite-")) });
     const setupClient = localClient(dynalite.endpoint);
     await provisionLocalTable(setupClient, "load", 8);
     setupClient.destroy();
