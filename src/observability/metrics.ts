@@ -1,7 +1,10 @@
 /**
  * The service's Prometheus metrics, on a registry of its own (so tests and
- * embedders get fresh ones). Label children are cached: looking labels up by
- * object on every call is the expensive part of prom-client on a hot path.
+ * embedders get fresh ones). Every RPC touches three of them, so that path is
+ * kept cheap: calls and calls in flight are plain numbers handed to
+ * prom-client when it is scraped (its collect hook), and the latency
+ * histogram's label children are cached, because looking labels up by object
+ * is the expensive part of prom-client per call.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { SessionStatus } from "../store/session-store.js";
@@ -17,25 +20,32 @@ export interface StoreCallMetrics {
 
 export class Metrics implements StoreCallMetrics {
   readonly registry = new Registry();
-  private readonly rpcCalls: Counter<"method" | "code">;
   private readonly rpcDuration: Histogram<"method">;
-  private readonly rpcInFlight: Gauge<"method">;
   private readonly storeAttempts: Counter<"operation" | "outcome">;
   private readonly storeRetries: Counter<"operation">;
   private readonly storeThrottles: Counter<"operation">;
   private readonly storeDuration: Histogram<"operation">;
-  private readonly callChildren = new Map<string, Counter.Internal>();
   private readonly durationChildren = new Map<string, Histogram.Internal<"method">>();
-  private readonly inFlightChildren = new Map<string, Gauge.Internal<"method">>();
+  /** Calls finished, by "method code"; rpcCalls takes what was added since the last scrape. */
+  private readonly callCounts = new Map<string, { method: string; code: string; total: number; exported: number }>();
+  /** Calls being handled, by method; rpcInFlight reads them at each scrape. */
+  private readonly inFlightCounts = new Map<string, number>();
 
   constructor() {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: "sessionstore_" });
-    this.rpcCalls = new Counter({
+    const callCounts = this.callCounts;
+    new Counter({
       name: "sessionstore_rpc_calls_total",
       help: "Unary calls handled, by method and gRPC status code.",
       labelNames: ["method", "code"],
       registers,
+      collect() {
+        for (const count of callCounts.values()) {
+          this.labels(count.method, count.code).inc(count.total - count.exported);
+          count.exported = count.total;
+        }
+      },
     });
     this.rpcDuration = new Histogram({
       name: "sessionstore_rpc_duration_seconds",
@@ -44,11 +54,17 @@ export class Metrics implements StoreCallMetrics {
       buckets: RPC_BUCKETS,
       registers,
     });
-    this.rpcInFlight = new Gauge({
+    const inFlightCounts = this.inFlightCounts;
+    new Gauge({
       name: "sessionstore_rpc_in_flight",
       help: "Calls being handled now, by method.",
       labelNames: ["method"],
       registers,
+      collect() {
+        for (const [method, count] of inFlightCounts) {
+          this.labels(method).set(count);
+        }
+      },
     });
     this.storeAttempts = new Counter({
       name: "sessionstore_dynamodb_attempts_total",
@@ -78,13 +94,19 @@ export class Metrics implements StoreCallMetrics {
   }
 
   callStarted(method: string): void {
-    this.child(this.inFlightChildren, method, () => this.rpcInFlight.labels(method)).inc();
+    this.inFlightCounts.set(method, (this.inFlightCounts.get(method) ?? 0) + 1);
   }
 
   callFinished(method: string, code: string, seconds: number): void {
-    this.child(this.inFlightChildren, method, () => this.rpcInFlight.labels(method)).dec();
+    this.inFlightCounts.set(method, (this.inFlightCounts.get(method) ?? 0) - 1);
     this.child(this.durationChildren, method, () => this.rpcDuration.labels(method)).observe(seconds);
-    this.child(this.callChildren, `${method} ${code}`, () => this.rpcCalls.labels(method, code)).inc();
+    const key = `${method} ${code}`;
+    const count = this.callCounts.get(key);
+    if (count === undefined) {
+      this.callCounts.set(key, { method, code, total: 1, exported: 0 });
+    } else {
+      count.total += 1;
+    }
   }
 
   attempt(operation: string, outcome: "success" | "throttled" | "transient" | "failed", seconds: number): void {
