@@ -31,8 +31,8 @@ import { formatCount, formatMs, formatRatio, markdownTable, median, progress, ve
 import { typicalCreateRequest } from "./lib/typical-session.js";
 
 const STREAMS = [1, 16, 64] as const;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const WARM_UP_SECONDS = 1;
 const PREFILLED_SESSIONS = 1000;
 const SERVER_CORE = 0;
