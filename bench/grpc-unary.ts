@@ -11,7 +11,8 @@
  * metrics (calls by method and code) and the bare server's counter are read
  * around each run, and any other code fails the benchmark.
  */
-import { writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create, fromBinary, toBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
@@ -37,11 +38,19 @@ const WARM_UP_SECONDS = 1;
 const PREFILLED_SESSIONS = 1000;
 const SERVER_CORE = 0;
 const LOAD_CORE = 1;
+/** The unit of the CPU times in /proc/<pid>/stat. */
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
 
 interface Target {
   /** Reads how many calls the server answered, by gRPC status code. */
   answered(): Promise<Map<string, number>>;
   readonly port: number;
+  readonly pid: number;
+}
+
+interface RunResult extends H2loadResult {
+  /** The server's CPU time per call over the run (warm-up included), when /proc tells it. */
+  readonly cpuMicrosPerCall: number | undefined;
 }
 
 interface MethodCase {
@@ -60,8 +69,8 @@ try {
   const verdicts: string[] = [];
   for (const methodCase of cases) {
     for (const streams of STREAMS) {
-      const bareRuns: H2loadResult[] = [];
-      const serviceRuns: H2loadResult[] = [];
+      const bareRuns: RunResult[] = [];
+      const serviceRuns: RunResult[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         // Alternate who goes first, so a slow spell of the machine is shared.
         const order = round % 2 === 0 ? [bare.target, service.target] : [service.target, bare.target];
@@ -70,25 +79,28 @@ try {
           (target === bare.target ? bareRuns : serviceRuns).push(result);
         }
       }
+      // Each round's two runs are minutes apart at most, so their ratio
+      // cancels most of the machine's drift; the median of those ratios is the figure.
+      const ratio = median(serviceRuns.map((run, i) => run.requestsPerSecond / (bareRuns[i] as RunResult).requestsPerSecond));
+      const p99Ratio = median(serviceRuns.map((run, i) => run.p99Ms / (bareRuns[i] as RunResult).p99Ms));
       const b = summarize(bareRuns);
       const s = summarize(serviceRuns);
-      progress(`${methodCase.method} x${streams}: service ${formatCount(s.rps)} req/s, bare ${formatCount(b.rps)} req/s`);
+      progress(`${methodCase.method} x${streams}: service ${formatCount(s.rps)} req/s, bare ${formatCount(b.rps)} req/s, ratio ${formatRatio(ratio)}`);
       rows.push([
         methodCase.method,
         String(streams),
         formatCount(s.rps),
         formatCount(b.rps),
-        formatRatio(s.rps / b.rps),
-        formatMs(s.p50),
-        formatMs(b.p50),
-        formatMs(s.p99),
-        formatMs(b.p99),
-        formatRatio(s.p99 / b.p99),
+        formatRatio(ratio),
+        `${formatMicros(s.cpu)} / ${formatMicros(b.cpu)}`,
+        `${formatMs(s.p50)} / ${formatMs(b.p50)}`,
+        `${formatMs(s.p99)} / ${formatMs(b.p99)}`,
+        formatRatio(p99Ratio),
       ]);
       if (methodCase.method === "GetSession" && streams === 64) {
         verdicts.push(
-          verdict("GetSession at 64 streams serves at least 85% of the bare server's requests/s", `${formatRatio(s.rps / b.rps)}`, s.rps / b.rps >= 0.85),
-          verdict("GetSession at 64 streams has a p99 latency at most 1.5x the bare server's", `${formatRatio(s.p99 / b.p99)}x`, s.p99 / b.p99 <= 1.5),
+          verdict("GetSession at 64 streams serves at least 85% of the bare server's requests/s", formatRatio(ratio), ratio >= 0.85),
+          verdict("GetSession at 64 streams has a p99 latency at most 1.5x the bare server's", `${formatRatio(p99Ratio)}x`, p99Ratio <= 1.5),
         );
       }
     }
@@ -99,12 +111,12 @@ try {
   const lines = [
     "## gRPC unary, in-memory store, against a bare grpc-js server",
     "",
-    `h2load, 1 connection, 1/16/64 concurrent streams; ${ROUNDS} rounds of ${SECONDS} s (after ${WARM_UP_SECONDS} s warm-up) per server, alternating; medians of the rounds. ${placement} Every call in every run ended with grpc-status 0 (checked on the servers' own counters).`,
+    `h2load, 1 connection, 1/16/64 concurrent streams; ${ROUNDS} rounds of ${SECONDS} s (after ${WARM_UP_SECONDS} s warm-up) per server, the two servers taking turns. Rates, CPU and latencies are medians of the rounds; ratios are medians of each round's service/bare ratio. CPU per call is the server process's user+system time over a run divided by the calls it answered (machine noise that steals the core does not count in it). ${placement} Every call in every run ended with grpc-status 0 (checked on the servers' own counters).`,
     "",
     ...cases.map((c) => `- ${c.method}: ${c.note}`),
     "",
     markdownTable(
-      ["method", "streams", "service req/s", "bare req/s", "ratio", "service p50", "bare p50", "service p99", "bare p99", "p99 ratio"],
+      ["method", "streams", "service req/s", "bare req/s", "ratio", "CPU per call, service / bare", "p50, service / bare", "p99, service / bare", "p99 ratio"],
       rows,
     ),
     "",
@@ -122,6 +134,7 @@ async function startService(): Promise<{ process: BenchProcess; port: number; ta
   const serving = JSON.parse(await started.lineWith('"msg":"serving"')) as { port: number; metricsPort: number };
   const target: Target = {
     port: serving.port,
+    pid: started.child.pid as number,
     answered: async () => {
       const text = await (await fetch(`http://127.0.0.1:${serving.metricsPort}/metrics`)).text();
       const counts = new Map<string, number>();
@@ -148,6 +161,7 @@ async function startBare(cases: readonly MethodCase[]): Promise<{ process: Bench
   const listening = JSON.parse(await started.lineWith('"msg":"listening"')) as { port: number; counterPort: number };
   const target: Target = {
     port: listening.port,
+    pid: started.child.pid as number,
     answered: async () => {
       const { answered } = (await (await fetch(`http://127.0.0.1:${listening.counterPort}/`)).json()) as { answered: Record<string, number> };
       return new Map(Object.entries(answered).map(([method, count]) => [`${method} OK`, count]));
@@ -211,8 +225,9 @@ async function callOnce(client: ReturnType<typeof createSessionStoreClient>, met
   return toBinary(desc.output, response);
 }
 
-async function measure(target: Target, methodCase: MethodCase, streams: number): Promise<H2loadResult> {
+async function measure(target: Target, methodCase: MethodCase, streams: number): Promise<RunResult> {
   const before = await target.answered();
+  const cpuBefore = cpuSeconds(target.pid);
   const result = await runH2load({
     url: `http://127.0.0.1:${target.port}/${SessionStoreService.typeName}/${methodCase.method}`,
     request: methodCase.request,
@@ -221,6 +236,7 @@ async function measure(target: Target, methodCase: MethodCase, streams: number):
     warmUpSeconds: WARM_UP_SECONDS,
     core: LOAD_CORE,
   });
+  const cpuAfter = cpuSeconds(target.pid);
   const after = await target.answered();
   let ok = 0;
   for (const [key, count] of after) {
@@ -234,12 +250,31 @@ async function measure(target: Target, methodCase: MethodCase, streams: number):
   if (result.failed > 0 || ok < result.succeeded) {
     throw new Error(`${methodCase.method} x${streams}: h2load counted ${result.succeeded} successes and ${result.failed} failures; the server answered ${ok} OK`);
   }
-  return result;
+  const cpuMicrosPerCall = cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) * 1e6) / ok;
+  return { ...result, cpuMicrosPerCall };
 }
 
-function summarize(runs: readonly H2loadResult[]): { rps: number; p50: number; p99: number } {
+/** User plus system CPU seconds a process has used, from /proc; undefined where there is no /proc. */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name, which is in parentheses and may hold spaces: state is the first, utime the 12th, stime the 13th.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+function formatMicros(micros: number | undefined): string {
+  return micros === undefined || Number.isNaN(micros) ? "n/a" : `${micros.toFixed(1)} µs`;
+}
+
+function summarize(runs: readonly RunResult[]): { rps: number; cpu: number | undefined; p50: number; p99: number } {
+  const cpu = runs.map((run) => run.cpuMicrosPerCall).filter((micros) => micros !== undefined);
   return {
     rps: median(runs.map((run) => run.requestsPerSecond)),
+    cpu: cpu.length === runs.length ? median(cpu) : undefined,
     p50: median(runs.map((run) => run.p50Ms)),
     p99: median(runs.map((run) => run.p99Ms)),
   };
