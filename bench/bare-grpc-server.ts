@@ -8,8 +8,8 @@
  *   node --import tsx bench/bare-grpc-server.ts <responses.json>
  *
  * responses.json maps method names (GetSession, ...) to the base64 bytes of
- * the response to give. Prints one JSON line with its gRPC port and the port
- * of a plain-HTTP endpoint that tells how many calls it answered, by method.
+ * the response to give. Prints one JSON line, as the service does when it
+ * serves, with its gRPC port and the port of a plain-HTTP endpoint that tells how many calls it answered, by method.
  */
 import { readFileSync } from "node:fs";
 import http from "node:http";
@@ -60,7 +60,7 @@ const port = await new Promise<number>((resolve, reject) => {
 });
 const counter = http.createServer((_request, response) => response.end(JSON.stringify({ answered })));
 await new Promise<void>((resolve) => counter.listen(0, "127.0.0.1", resolve));
-process.stdout.write(`${JSON.stringify({ msg: "listening", port, counterPort: (counter.address() as AddressInfo).port })}\n`);
+process.stdout.write(`${JSON.stringify({ msg: "serving", port, counterPort: (counter.address() as AddressInfo).port })}\n`);
 process.once("SIGTERM", () => {
   counter.close();
   server.forceShutdown();

@@ -27,7 +27,8 @@ import {
   CreateSessionRequestSchema,
 } from "../src/gen/sessionstore/v1/session_store_pb.js";
 import { ensureH2load, runH2load, type H2loadResult } from "./lib/h2load.js";
-import { canPin, pinned, startProcess, type BenchProcess } from "./lib/processes.js";
+import { servingLine, startProcess, type StartedProcess } from "../test/helpers/child-process.js";
+import { canPin, pinned, stopProcess } from "./lib/processes.js";
 import { formatCount, formatMs, formatRatio, markdownTable, median, progress, verdict } from "./lib/report.js";
 import { typicalCreateRequest } from "./lib/typical-session.js";
 
@@ -124,14 +125,14 @@ try {
   ];
   process.stdout.write(`${lines.join("\n")}\n`);
 } finally {
-  await bare.process.stop();
-  await service.process.stop();
+  await stopProcess(bare.process);
+  await stopProcess(service.process);
 }
 
-async function startService(): Promise<{ process: BenchProcess; port: number; target: Target }> {
+async function startService(): Promise<{ process: StartedProcess; port: number; target: Target }> {
   const [program, args] = pinned(SERVER_CORE, process.execPath, ["dist/main.js"]);
-  const started = startProcess(program, args, { PATH: process.env.PATH ?? "", PORT: "0", METRICS_PORT: "0" });
-  const serving = JSON.parse(await started.lineWith('"msg":"serving"')) as { port: number; metricsPort: number };
+  const started = startProcess(program, args, { env: { PATH: process.env.PATH ?? "", PORT: "0", METRICS_PORT: "0" } });
+  const serving = (await servingLine(started)) as { port: number; metricsPort: number };
   const target: Target = {
     port: serving.port,
     pid: started.child.pid as number,
@@ -147,7 +148,7 @@ async function startService(): Promise<{ process: BenchProcess; port: number; ta
   return { process: started, port: serving.port, target };
 }
 
-async function startBare(cases: readonly MethodCase[]): Promise<{ process: BenchProcess; target: Target }> {
+async function startBare(cases: readonly MethodCase[]): Promise<{ process: StartedProcess; target: Target }> {
   // The bare server answers each request with what the service answered it once.
   const client = createSessionStoreClient(`127.0.0.1:${service.port}`);
   const responses: Record<string, string> = {};
@@ -157,8 +158,8 @@ async function startBare(cases: readonly MethodCase[]): Promise<{ process: Bench
   const file = join(tmpdir(), `sessionstore-bare-responses-${process.pid}.json`);
   writeFileSync(file, JSON.stringify(responses));
   const [program, args] = pinned(SERVER_CORE, process.execPath, ["--import", "tsx", "bench/bare-grpc-server.ts", file]);
-  const started = startProcess(program, args);
-  const listening = JSON.parse(await started.lineWith('"msg":"listening"')) as { port: number; counterPort: number };
+  const started = startProcess(program, args, { env: process.env });
+  const listening = (await servingLine(started)) as { port: number; counterPort: number };
   const target: Target = {
     port: listening.port,
     pid: started.child.pid as number,

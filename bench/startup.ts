@@ -13,7 +13,8 @@ import { performance } from "node:perf_hooks";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { HealthCheckResponse_ServingStatus, Health } from "../src/gen/health/v1/health_pb.js";
-import { startProcess } from "./lib/processes.js";
+import { servingLine, startProcess } from "../test/helpers/child-process.js";
+import { stopProcess } from "./lib/processes.js";
 import { formatMs, formatRatio, markdownTable, median, percentile, progress } from "./lib/report.js";
 
 const STARTS = Number(process.env.BENCH_STARTS ?? 7);
@@ -31,12 +32,11 @@ process.once("SIGTERM", () => server.forceShutdown());
 
 async function timeStart(program: string, args: string[], env: NodeJS.ProcessEnv, checkHealth: boolean): Promise<number> {
   const started = performance.now();
-  const server = startProcess(program, args, env);
+  const server = startProcess(program, args, { env });
   try {
-    const line = await server.lineWith('"msg":"serving"');
+    const { port } = await servingLine(server);
     const elapsed = performance.now() - started;
     if (checkHealth) {
-      const { port } = JSON.parse(line) as { port: number };
       const health = createClient(Health, createGrpcTransport({ baseUrl: `http://127.0.0.1:${port}` }));
       const { status } = await health.check({ service: "" });
       if (status !== HealthCheckResponse_ServingStatus.SERVING) {
@@ -45,7 +45,7 @@ async function timeStart(program: string, args: string[], env: NodeJS.ProcessEnv
     }
     return elapsed;
   } finally {
-    await server.stop();
+    await stopProcess(server);
   }
 }
 

@@ -11,7 +11,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { percentile, progress } from "./report.js";
-import { pinned, startProcess } from "./processes.js";
+import { startProcess } from "../../test/helpers/child-process.js";
+import { pinned } from "./processes.js";
 
 export interface H2loadRun {
   /** http://host:port/package.Service/Method */
@@ -88,9 +89,9 @@ export async function runH2load(run: H2loadRun): Promise<H2loadResult> {
       `--log-file=${logFile}`,
       run.url,
     ]);
-    const h2load = startProcess(program, args);
+    const h2load = startProcess(program, args, { env: process.env });
     const code = await h2load.exited;
-    const output = h2load.output();
+    const output = h2load.output().stdout + h2load.output().stderr;
     if (code !== 0) {
       throw new Error(`h2load exited ${code}:\n${output}`);
     }

@@ -1,33 +1,17 @@
 /**
- * Child processes of a benchmark: pinned to a CPU core when the machine lets
- * us (taskset), their output kept, and all of them killed when the run ends,
- * however it ends.
+ * Where a benchmark's processes run. They are started with the tests' own
+ * helper (test/helpers/child-process.ts), and all of them are killed when the
+ * benchmark ends, however it ends. A server and its load generator get cores
+ * of their own when the machine lets us (taskset, two cores or more).
  */
-import { execFileSync, spawn, type ChildProcessByStdio } from "node:child_process";
-import { once } from "node:events";
+import { execFileSync } from "node:child_process";
 import { availableParallelism } from "node:os";
-import type { Readable } from "node:stream";
+import { killAll } from "../../test/helpers/child-process.js";
 
-export interface BenchProcess {
-  readonly child: ChildProcessByStdio<null, Readable, Readable>;
-  readonly exited: Promise<number | null>;
-  output(): string;
-  /** Resolves with the first whole stdout line that contains `text`; rejects if the process exits first. */
-  lineWith(text: string): Promise<string>;
-  stop(): Promise<void>;
-}
-
-const running = new Set<BenchProcess>();
-
-function stopAllNow(): void {
-  for (const process of running) {
-    process.child.kill("SIGKILL");
-  }
-}
-process.once("exit", stopAllNow);
+process.once("exit", killAll);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
-    stopAllNow();
+    killAll();
     process.exit(130);
   });
 }
@@ -52,41 +36,8 @@ export function pinned(core: number, program: string, args: readonly string[]): 
   return canPin() ? ["taskset", ["-c", String(core), program, ...args]] : [program, [...args]];
 }
 
-export function startProcess(program: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): BenchProcess {
-  const child = spawn(program, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = once(child, "exit").then(([code]) => code as number | null);
-  const started: BenchProcess = {
-    child,
-    exited,
-    output: () => output,
-    lineWith: (text) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          const line = output
-            .split("\n")
-            .slice(0, -1)
-            .find((candidate) => candidate.includes(text));
-          if (line !== undefined) {
-            child.stdout.off("data", check);
-            resolve(line);
-          }
-        };
-        child.stdout.on("data", check);
-        check();
-        void exited.then((code) => reject(new Error(`${program} ${args.join(" ")} exited (${code}) before printing "${text}":\n${output}`)));
-      }),
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill("SIGTERM");
-        await exited;
-      }
-      running.delete(started);
-    },
-  };
-  running.add(started);
-  void exited.then(() => running.delete(started));
-  return started;
+/** SIGTERM, then the exit code. */
+export async function stopProcess(started: { child: { kill(signal: NodeJS.Signals): boolean }; exited: Promise<number | null> }): Promise<number | null> {
+  started.child.kill("SIGTERM");
+  return started.exited;
 }

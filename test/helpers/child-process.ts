@@ -40,14 +40,24 @@ export function killAll(): void {
 }
 
 /** The port in the server's "serving" log line; rejects as soon as the server exits instead. */
-export function servingPort(server: StartedProcess): Promise<number> {
+export async function servingPort(server: StartedProcess): Promise<number> {
+  return (await servingLine(server)).port;
+}
+
+/**
+ * The server's "serving" log line, parsed (every server here, the service and
+ * the benchmarks' bare servers, writes one with its port once it serves);
+ * rejects as soon as the server exits instead.
+ */
+export function servingLine(server: StartedProcess): Promise<{ port: number } & Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const check = () => {
       // Whole lines only: a chunk can end in the middle of one.
       const lines = server.output().stdout.split("\n").slice(0, -1);
       const line = lines.find((candidate) => candidate.includes('"msg":"serving"'));
       if (line !== undefined) {
-        resolve((JSON.parse(line) as { port: number }).port);
+        server.child.stdout.off("data", check);
+        resolve(JSON.parse(line) as { port: number } & Record<string, unknown>);
       }
     };
     server.child.stdout.on("data", check);
