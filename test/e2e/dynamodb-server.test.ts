@@ -7,6 +7,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createSessionStoreClient } from "../../src/client.js";
+import { HealthCheckResponse_ServingStatus as Serving } from "../../src/gen/health/v1/health_pb.js";
 import { SessionStatus } from "../../src/gen/sessionstore/v1/session_store_pb.js";
 import { DynamoDbSessionStore } from "../../src/store/dynamodb/dynamodb-session-store.js";
 import {
@@ -19,6 +20,7 @@ import {
   type LocalDynamo,
 } from "../helpers/dynalite.js";
 import { killAll, startMain, type StartedProcess } from "../helpers/child-process.js";
+import { watchHealth } from "../helpers/health-watch.js";
 import { ManualClock } from "../helpers/manual-clock.js";
 import { startTestServer } from "../helpers/test-server.js";
 
@@ -88,7 +90,7 @@ describe("the service on DynamoDB", () => {
     ]);
   });
 
-  it("turns NOT_SERVING while DynamoDB is down and SERVING when it is back", async () => {
+  it("tells a health watcher NOT_SERVING while DynamoDB is down and SERVING when it is back", async () => {
     const own = await startDynalite();
     await provisionLocalTable(own.client, "health", 2);
     const port = Number(new URL(own.endpoint).port);
@@ -101,15 +103,18 @@ describe("the service on DynamoDB", () => {
       retry: testRetryPolicy(),
     });
     const server = await startTestServer({ HEALTH_CHECK_INTERVAL_SECONDS: "0.1", HEALTH_CHECK_FAILURE_THRESHOLD: "2" }, store);
-    expect(server.server.health.status).toBe("SERVING");
+    const watch = watchHealth(server.address, "sessionstore.v1.SessionStoreService");
+    await watch.next(Serving.SERVING);
 
     await own.close();
-    await expect.poll(() => server.server.health.status, { timeout: 10_000 }).toBe("NOT_SERVING");
+    await watch.next(Serving.NOT_SERVING);
 
     const back = await startDynalite({ port });
     await provisionLocalTable(back.client, "health", 2);
-    await expect.poll(() => server.server.health.status, { timeout: 10_000 }).toBe("SERVING");
+    await watch.next(Serving.SERVING);
+    expect(watch.statuses).toEqual([Serving.SERVING, Serving.NOT_SERVING, Serving.SERVING]);
 
+    watch.close();
     await server.stop();
     await back.close();
   });

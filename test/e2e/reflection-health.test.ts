@@ -5,7 +5,7 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
 import { create } from "@bufbuild/protobuf";
-import type { Client, ClientReadableStream } from "@grpc/grpc-js";
+import type { Client } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ServerReflectionRequestSchema,
@@ -15,6 +15,7 @@ import {
 } from "../../src/gen/grpc/reflection/v1/reflection_pb.js";
 import { Health, HealthCheckResponse_ServingStatus as Serving } from "../../src/gen/health/v1/health_pb.js";
 import { callUnary, createGrpcJsClient, deserializer, serializer } from "../helpers/grpc-js-client.js";
+import { watchHealth } from "../helpers/health-watch.js";
 import { startTestServer, type TestServer } from "../helpers/test-server.js";
 
 /** One request/response exchange on a reflection stream; v1alpha has the same wire format as v1. */
@@ -88,25 +89,11 @@ describe("reflection and health", () => {
 
   it("streams the change to NOT_SERVING to a watcher when the server stops", async () => {
     const own = await startTestServer();
-    const watcher = createGrpcJsClient(own.address);
-    const stream: ClientReadableStream<{ status: Serving }> = watcher.makeServerStreamRequest(
-      `/grpc.health.v1.Health/Watch`,
-      serializer(Health.method.watch.input),
-      deserializer(Health.method.watch.output),
-      create(Health.method.watch.input, { service: "sessionstore.v1.SessionStoreService" }),
-    );
-    stream.on("error", () => undefined); // the stream is cut when the server stops
-    const statuses: Serving[] = [];
-    const sawNotServing = new Promise<void>((resolve) => {
-      stream.on("data", (response: { status: Serving }) => {
-        statuses.push(response.status);
-        if (response.status === Serving.NOT_SERVING) resolve();
-      });
-    });
-    await new Promise<void>((resolve) => stream.once("data", () => resolve()));
+    const watch = watchHealth(own.address, "sessionstore.v1.SessionStoreService");
+    await watch.next(Serving.SERVING);
     await own.stop();
-    await sawNotServing;
-    watcher.close();
-    expect(statuses).toEqual([Serving.SERVING, Serving.NOT_SERVING]);
+    await watch.next(Serving.NOT_SERVING);
+    watch.close();
+    expect(watch.statuses).toEqual([Serving.SERVING, Serving.NOT_SERVING]);
   });
 });
