@@ -26,14 +26,15 @@ export class Metrics implements StoreCallMetrics {
   private readonly storeThrottles: Counter<"operation">;
   private readonly storeDuration: Histogram<"operation">;
   private readonly durationChildren = new Map<string, Histogram.Internal<"method">>();
-  /** Calls finished, by "method code"; rpcCalls takes what was added since the last scrape. */
+  /** Calls finished, by "method code"; sessionstore_rpc_calls_total takes what was added since the last scrape. */
   private readonly callCounts = new Map<string, { method: string; code: string; total: number; exported: number }>();
-  /** Calls being handled, by method; rpcInFlight reads them at each scrape. */
+  /** Calls being handled, by method; sessionstore_rpc_in_flight reads them at each scrape. */
   private readonly inFlightCounts = new Map<string, number>();
 
   constructor() {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: "sessionstore_" });
+    // These two need no field: the registry holds them, and they read the counts above when scraped.
     const callCounts = this.callCounts;
     new Counter({
       name: "sessionstore_rpc_calls_total",
