@@ -16,13 +16,13 @@ import { cpus as cpuInfo } from "node:os";
 import { createRequire } from "node:module";
 import { pino } from "pino";
 import { systemClock } from "../src/clock.js";
-import { loadConfig, loadDynamoDbConfig } from "../src/config.js";
+import { loadConfig } from "../src/config.js";
 import type { Metrics } from "../src/observability/metrics.js";
-import { createDynamoDbClient } from "../src/store/dynamodb/dynamodb-client.js";
-import { killAll } from "../test/helpers/child-process.js";
 import { DynaliteProcess } from "../test/helpers/dynalite-process.js";
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localClient, localSettings, provisionLocalTable } from "../test/helpers/dynalite.js";
+import { stopChildrenOnExit } from "./lib/processes.js";
 import { formatCount, progress } from "./lib/report.js";
-import { provisionBenchTable, seedSessions } from "./dynamodb/bench-table.js";
+import { seedSessions } from "./dynamodb/bench-table.js";
 import { loadBuiltService } from "./dynamodb/built-service.js";
 import { pinThisProcess, type CpuPlan } from "./dynamodb/cpu-plan.js";
 import { checkFidelity } from "./dynamodb/fidelity.js";
@@ -55,10 +55,6 @@ const LISTED_SESSIONS = 3000;
 const PAGE_SIZE = 50;
 const READ_POOL = 500;
 
-const REGION = "local-1";
-/** dynalite checks that a request is signed, not by whom. */
-const CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
-
 async function run(): Promise<{ markdown: string; failed: boolean }> {
   const started = Date.now();
   const { DynamoDbSessionStore, RetryPolicy, Metrics } = await loadBuiltService();
@@ -67,12 +63,12 @@ async function run(): Promise<{ markdown: string; failed: boolean }> {
 
   const dynalite = await DynaliteProcess.start(cpus === undefined ? {} : { cpus: cpus.dynalite });
   let service: RunningService | undefined;
-  const settings = loadDynamoDbConfig({ AWS_REGION: REGION, DYNAMODB_ENDPOINT: dynalite.endpoint, DYNAMODB_CHECKOUT_SESSIONS_TABLE: "bench-sessions" });
-  const client = createDynamoDbClient(settings, { credentials: CREDENTIALS });
+  const settings = localSettings(dynalite.endpoint, { tableName: "bench-sessions" });
+  const client = localClient(dynalite.endpoint);
   try {
     const table = { tableName: settings.tableName, statusShards: settings.statusShards };
     const ttlMs = loadConfig({}).sessionTtlMs;
-    await provisionBenchTable(client, table, settings.retry);
+    await provisionLocalTable(client, table.tableName, table.statusShards);
     progress(`seeding ${formatCount(LISTED_SESSIONS)} COMPLETED and ${READ_POOL} PENDING sessions`);
     await seedSessions(client, table, ttlMs, LISTED_SESSIONS, "COMPLETED");
     const readIds = await seedSessions(client, table, ttlMs, READ_POOL);
@@ -86,7 +82,7 @@ async function run(): Promise<{ markdown: string; failed: boolean }> {
     const listed = { status: "COMPLETED", count: LISTED_SESSIONS, pageSize: PAGE_SIZE } as const;
     const firstPage = (await store.list({ ...listed, cursor: undefined }, { signal: new AbortController().signal })).sessions.map((s) => s.id);
 
-    const recorder = createDynamoDbClient(settings, { credentials: CREDENTIALS });
+    const recorder = localClient(dynalite.endpoint);
     try {
       await checkFidelity({ DynamoDbSessionStore, table, ttlMs, retry, client: recorder, listed: { ...listed, firstPage } });
     } finally {
@@ -97,8 +93,8 @@ async function run(): Promise<{ markdown: string; failed: boolean }> {
     service = await startService({
       dynamoEndpoint: dynalite.endpoint,
       ...table,
-      region: REGION,
-      credentials: CREDENTIALS,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
       cpus: cpus?.measuring,
     });
     const ctx: BenchContext = {
@@ -192,10 +188,7 @@ function dynaliteVersion(): string {
 }
 
 // Whatever happens, no dynalite or service outlives the run.
-process.on("exit", killAll);
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => process.exit(1));
-}
+stopChildrenOnExit();
 
 try {
   const { markdown, failed } = await run();

@@ -15,7 +15,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { create, fromBinary, toBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
+import { create, toBinary } from "@bufbuild/protobuf";
 import { createSessionStoreClient } from "../src/client.js";
 import {
   CountByStatusRequestSchema,
@@ -28,7 +28,8 @@ import {
 } from "../src/gen/sessionstore/v1/session_store_pb.js";
 import { ensureH2load, runH2load, type H2loadResult } from "./lib/h2load.js";
 import { servingLine, startProcess, type StartedProcess } from "../test/helpers/child-process.js";
-import { canPin, pinned, stopProcess } from "./lib/processes.js";
+import { callRawUnary, createGrpcJsClient } from "../test/helpers/grpc-js-client.js";
+import { canPin, pinned, stopChildrenOnExit, stopProcess } from "./lib/processes.js";
 import { formatCount, formatMs, formatRatio, markdownTable, median, progress, verdict } from "./lib/report.js";
 import { typicalCreateRequest } from "./lib/typical-session.js";
 
@@ -61,6 +62,7 @@ interface MethodCase {
   readonly note: string;
 }
 
+stopChildrenOnExit();
 ensureH2load();
 const service = await startService();
 const cases = await prepareCases(service.port);
@@ -150,11 +152,13 @@ async function startService(): Promise<{ process: StartedProcess; port: number; 
 
 async function startBare(cases: readonly MethodCase[]): Promise<{ process: StartedProcess; target: Target }> {
   // The bare server answers each request with what the service answered it once.
-  const client = createSessionStoreClient(`127.0.0.1:${service.port}`);
+  const client = createGrpcJsClient(`127.0.0.1:${service.port}`);
   const responses: Record<string, string> = {};
   for (const { method, request } of cases) {
-    responses[method] = Buffer.from(await callOnce(client, method, request)).toString("base64");
+    const path = `/${SessionStoreService.typeName}/${method}`;
+    responses[method] = (await callRawUnary(client, path, Buffer.from(request))).toString("base64");
   }
+  client.close();
   const file = join(tmpdir(), `sessionstore-bare-responses-${process.pid}.json`);
   writeFileSync(file, JSON.stringify(responses));
   const [program, args] = pinned(SERVER_CORE, process.execPath, ["--import", "tsx", "bench/bare-grpc-server.ts", file]);
@@ -183,47 +187,33 @@ async function prepareCases(port: number): Promise<MethodCase[]> {
     throw new Error("CreateSession answered without a session");
   }
   await client.updateSessionStatus({ id: toUpdate.id, status: SessionStatus.COMPLETED });
-  const encode = <Desc extends DescMessage>(schema: Desc, init: MessageShape<Desc>) => toBinary(schema, init);
   return [
     {
       method: "GetSession",
-      request: encode(GetSessionRequestSchema, create(GetSessionRequestSchema, { id: toRead.id })),
+      request: toBinary(GetSessionRequestSchema, create(GetSessionRequestSchema, { id: toRead.id })),
       note: "reads one typical session (3 tickets, 4 metadata entries) by id.",
     },
     {
       method: "CreateSession",
-      request: encode(CreateSessionRequestSchema, typicalCreateRequest(PREFILLED_SESSIONS + 2)),
+      request: toBinary(CreateSessionRequestSchema, typicalCreateRequest(PREFILLED_SESSIONS + 2)),
       note: "creates a typical session with a server-made id; every call adds one to the store.",
     },
     {
       method: "UpdateSessionStatus",
-      request: encode(UpdateSessionStatusRequestSchema, create(UpdateSessionStatusRequestSchema, { id: toUpdate.id, status: SessionStatus.COMPLETED })),
+      request: toBinary(UpdateSessionStatusRequestSchema, create(UpdateSessionStatusRequestSchema, { id: toUpdate.id, status: SessionStatus.COMPLETED })),
       note: "h2load repeats one fixed request, so this is the same-status update: the session is read, checked and returned, unchanged.",
     },
     {
       method: "CountByStatus",
-      request: encode(CountByStatusRequestSchema, create(CountByStatusRequestSchema, { status: SessionStatus.PENDING })),
+      request: toBinary(CountByStatusRequestSchema, create(CountByStatusRequestSchema, { status: SessionStatus.PENDING })),
       note: "counts the PENDING sessions.",
     },
     {
       method: "ListSessions",
-      request: encode(ListSessionsRequestSchema, create(ListSessionsRequestSchema, { status: SessionStatus.PENDING })),
+      request: toBinary(ListSessionsRequestSchema, create(ListSessionsRequestSchema, { status: SessionStatus.PENDING })),
       note: "first page of PENDING sessions at the default page size (50 typical sessions).",
     },
   ];
-}
-
-async function callOnce(client: ReturnType<typeof createSessionStoreClient>, method: string, request: Uint8Array): Promise<Uint8Array> {
-  const desc = SessionStoreService.methods.find((candidate) => candidate.name === method);
-  if (!desc) {
-    throw new Error(`no method ${method}`);
-  }
-  const call = (client as unknown as Record<string, (request: unknown) => Promise<MessageShape<DescMessage>>>)[desc.localName];
-  if (!call) {
-    throw new Error(`the client has no ${desc.localName}`);
-  }
-  const response = await call(fromBinary(desc.input, request));
-  return toBinary(desc.output, response);
 }
 
 async function measure(target: Target, methodCase: MethodCase, streams: number): Promise<RunResult> {

@@ -14,7 +14,7 @@ import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { HealthCheckResponse_ServingStatus, Health } from "../src/gen/health/v1/health_pb.js";
 import { servingLine, startProcess } from "../test/helpers/child-process.js";
-import { stopProcess } from "./lib/processes.js";
+import { stopChildrenOnExit, stopProcess } from "./lib/processes.js";
 import { formatMs, formatRatio, markdownTable, median, percentile, progress } from "./lib/report.js";
 
 const STARTS = Number(process.env.BENCH_STARTS ?? 7);
@@ -49,6 +49,7 @@ async function timeStart(program: string, args: string[], env: NodeJS.ProcessEnv
   }
 }
 
+stopChildrenOnExit();
 const service: number[] = [];
 const bare: number[] = [];
 const env = { PATH: process.env.PATH ?? "", PORT: "0" };

@@ -1,18 +1,14 @@
 /**
- * The benchmark's table and its contents. The table is provisioned exactly as
- * `npm run table:create` does it; sessions are written in bulk with the
- * adapter's own item mapping, so what the measured calls read, count and list
- * is what the service itself would have stored.
+ * The benchmark's contents: sessions written in bulk with the adapter's own
+ * item mapping, so what the measured calls read, count and list is what the
+ * service itself would have stored. (The table is provisioned as the tests
+ * provision theirs: provisionLocalTable, what `npm run table:create` does.)
  */
 import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from "@aws-sdk/client-dynamodb";
 import { randomUUID } from "node:crypto";
-import { createLogger } from "../../src/logger.js";
-import type { RetryConfig } from "../../src/config.js";
-import { RetryPolicy } from "../../src/retry.js";
-import { provisionTable } from "../../src/store/dynamodb/provision-table.js";
 import { toEpochSeconds, toItem } from "../../src/store/dynamodb/session-item.js";
 import type { NewSession, Session, SessionStatus } from "../../src/store/session-store.js";
-import { newSession } from "../../test/helpers/sessions.js";
+import { typicalSession } from "../lib/typical-session.js";
 import type { RawTable } from "./raw-requests.js";
 
 /** BatchWriteItem takes at most 25 requests. */
@@ -20,21 +16,11 @@ const BATCH_WRITE_LIMIT = 25;
 /** Batches in flight while seeding: enough to keep dynalite busy, few enough not to queue for long. */
 const SEEDING_IN_FLIGHT = 4;
 
-export function provisionBenchTable(client: DynamoDBClient, table: RawTable, retry: RetryConfig): Promise<unknown> {
-  return provisionTable({
-    client,
-    tableName: table.tableName,
-    statusShards: table.statusShards,
-    retry: new RetryPolicy({ ...retry, logger: createLogger("silent") }),
-    signal: AbortSignal.timeout(30_000),
-    // dynalite has no UpdateTimeToLive; the service does not need TTL to be correct.
-    warn: () => undefined,
-  });
-}
+let drafted = 0;
 
-/** A typical checkout (three tickets, four metadata entries) under a new UUID, as the service names sessions. */
+/** The next typical checkout (every benchmark part's: three tickets, four metadata entries) under a new UUID. */
 export function draftSession(): NewSession {
-  return newSession({ id: randomUUID() });
+  return typicalSession(drafted++);
 }
 
 /** The session the adapter's create makes of `draft` at `now`, or, with a later status, what an update made of it. */

@@ -25,7 +25,8 @@ import {
   type QueryCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import type * as grpc from "@grpc/grpc-js";
-import { SessionStatus as ProtoStatus, SessionStoreService } from "../../src/gen/sessionstore/v1/session_store_pb.js";
+import { SessionStoreService } from "../../src/gen/sessionstore/v1/session_store_pb.js";
+import { toProtoStatus } from "../../src/rpc/session-mapping.js";
 import type { DynamoDbSessionStore } from "../../src/store/dynamodb/dynamodb-session-store.js";
 import type { Item } from "../../src/store/dynamodb/session-item.js";
 import { allShardKeys } from "../../src/store/dynamodb/status-shard.js";
@@ -81,11 +82,6 @@ export interface Operation {
 }
 
 const M = SessionStoreService.method;
-const PROTO_STATUS: Record<SessionStatus, ProtoStatus> = {
-  PENDING: ProtoStatus.PENDING,
-  COMPLETED: ProtoStatus.COMPLETED,
-  EXPIRED: ProtoStatus.EXPIRED,
-};
 /** Updates move PENDING to EXPIRED, so the listed status (COMPLETED) keeps its size. */
 const UPDATE_TO: SessionStatus = "EXPIRED";
 const RPC_DEADLINE_MS = 10_000;
@@ -185,7 +181,7 @@ function updateSessionStatus({ table, client, store, service, seed }: BenchConte
           });
         case "service":
           return updates.map(({ id, status, expectedVersion }) => async () => {
-            await callUnary(service, M.updateSessionStatus, { id, status: PROTO_STATUS[status], expectedVersion: BigInt(expectedVersion) }, rpcOptions());
+            await callUnary(service, M.updateSessionStatus, { id, status: toProtoStatus(status), expectedVersion: BigInt(expectedVersion) }, rpcOptions());
           });
       }
     },
@@ -252,7 +248,7 @@ function countByStatus({ table, client, store, service, listed }: BenchContext):
           });
         case "service":
           return calls.map(() => async () => {
-            check((await callUnary(service, M.countByStatus, { status: PROTO_STATUS[listed.status] }, rpcOptions())).count);
+            check((await callUnary(service, M.countByStatus, { status: toProtoStatus(listed.status) }, rpcOptions())).count);
           });
       }
     },
@@ -293,7 +289,7 @@ function listSessions({ table, client, store, service, listed }: BenchContext): 
           });
         case "service":
           return calls.map(() => async () => {
-            const request = { status: PROTO_STATUS[listed.status], pageSize: listed.pageSize };
+            const request = { status: toProtoStatus(listed.status), pageSize: listed.pageSize };
             check((await callUnary(service, M.listSessions, request, rpcOptions())).sessions.length);
           });
       }

@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from "node:url";
 import type * as grpc from "@grpc/grpc-js";
-import { servingPort, startProcess, type StartedProcess } from "../../test/helpers/child-process.js";
+import { onCpus, servingPort, startProcess, type StartedProcess } from "../../test/helpers/child-process.js";
 import { createGrpcJsClient } from "../../test/helpers/grpc-js-client.js";
 
 export interface ServiceOptions {
@@ -43,8 +43,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     DYNAMODB_CHECKOUT_SESSIONS_TABLE: options.tableName,
     DYNAMODB_STATUS_SHARDS: String(options.statusShards),
   };
-  const main = [process.execPath, fileURLToPath(new URL("../../dist/main.js", import.meta.url))];
-  const [program = "", ...args] = options.cpus === undefined ? main : ["taskset", "--cpu-list", options.cpus, ...main];
+  const [program, args] = onCpus(options.cpus, process.execPath, [fileURLToPath(new URL("../../dist/main.js", import.meta.url))]);
   const server: StartedProcess = startProcess(program, args, { env });
   const port = await servingPort(server);
   const client = createGrpcJsClient(`127.0.0.1:${port}`);

@@ -1,19 +1,18 @@
 /**
  * Where a benchmark's processes run. They are started with the tests' own
- * helper (test/helpers/child-process.ts), and all of them are killed when the
- * benchmark ends, however it ends. A server and its load generator get cores
- * of their own when the machine lets us (taskset, two cores or more).
+ * helper (test/helpers/child-process.ts); a server and its load generator get
+ * cores of their own when the machine lets us (taskset, two cores or more).
  */
 import { execFileSync } from "node:child_process";
 import { availableParallelism } from "node:os";
-import { killAll } from "../../test/helpers/child-process.js";
+import { killAll, onCpus } from "../../test/helpers/child-process.js";
 
-process.once("exit", killAll);
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    killAll();
-    process.exit(130);
-  });
+/** However the benchmark ends (done, failed, interrupted), no server or load generator it started outlives it. */
+export function stopChildrenOnExit(): void {
+  process.once("exit", killAll);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => process.exit(130));
+  }
 }
 
 let tasksetWorks: boolean | undefined;
@@ -33,7 +32,7 @@ export function canPin(): boolean {
 
 /** `program args` on `core` when pinning works, else unpinned. */
 export function pinned(core: number, program: string, args: readonly string[]): [string, string[]] {
-  return canPin() ? ["taskset", ["-c", String(core), program, ...args]] : [program, [...args]];
+  return onCpus(canPin() ? String(core) : undefined, program, args);
 }
 
 /** SIGTERM, then the exit code. */

@@ -147,7 +147,7 @@ export async function measureSweeps(shapes: readonly (readonly [expired: number,
 type Call = (i: number) => Promise<unknown>;
 
 /** Times calls one by one, in blocks that take turns between the targets; returns each target's samples. */
-async function timeInTurns(targets: readonly Call[], blocks: number, perBlock: number): Promise<number[][]> {
+async function timeInBlocks(targets: readonly Call[], blocks: number, perBlock: number): Promise<number[][]> {
   const samples = targets.map((): number[] => []);
   for (const call of targets) {
     for (let i = 0; i < perBlock; i++) {
@@ -202,9 +202,9 @@ async function timeQueries(targets: readonly QueryTarget[]): Promise<CallTimes[]
   });
   const getCalls = targets.map(({ store, ids }): Call => (i) => store.get(ids[(i * 7919) % ids.length] as string, CALL));
   collectGarbage();
-  const count = await timeInTurns(countCalls, 40, 500);
-  const list = await timeInTurns(listCalls, 20, 250);
-  const get = await timeInTurns(getCalls, 40, 500);
+  const count = await timeInBlocks(countCalls, 40, 500);
+  const list = await timeInBlocks(listCalls, 20, 250);
+  const get = await timeInBlocks(getCalls, 40, 500);
   return targets.map((_, t) => ({
     sessions: counts[t] as number,
     count: count[t] as number[],

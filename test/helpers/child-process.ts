@@ -39,6 +39,11 @@ export function killAll(): void {
   }
 }
 
+/** `program args` on the given CPUs (taskset's list form, "0" or "0,1") when some are given; taskset execs it, so the pid stays the program's. */
+export function onCpus(cpus: string | undefined, program: string, args: readonly string[]): [string, string[]] {
+  return cpus === undefined ? [program, [...args]] : ["taskset", ["--cpu-list", cpus, program, ...args]];
+}
+
 /** The port in the server's "serving" log line; rejects as soon as the server exits instead. */
 export async function servingPort(server: StartedProcess): Promise<number> {
   return (await servingLine(server)).port;
@@ -49,19 +54,23 @@ export async function servingPort(server: StartedProcess): Promise<number> {
  * the benchmarks' bare servers, writes one with its port once it serves);
  * rejects as soon as the server exits instead.
  */
-export function servingLine(server: StartedProcess): Promise<{ port: number } & Record<string, unknown>> {
+export async function servingLine(server: StartedProcess): Promise<{ port: number } & Record<string, unknown>> {
+  return JSON.parse(await outputLine(server, '"msg":"serving"')) as { port: number } & Record<string, unknown>;
+}
+
+/** The first whole stdout line that contains `text`; rejects as soon as the process exits instead. */
+export function outputLine(started: StartedProcess, text: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const check = () => {
       // Whole lines only: a chunk can end in the middle of one.
-      const lines = server.output().stdout.split("\n").slice(0, -1);
-      const line = lines.find((candidate) => candidate.includes('"msg":"serving"'));
+      const line = started.output().stdout.split("\n").slice(0, -1).find((candidate) => candidate.includes(text));
       if (line !== undefined) {
-        server.child.stdout.off("data", check);
-        resolve(JSON.parse(line) as { port: number } & Record<string, unknown>);
+        started.child.stdout.off("data", check);
+        resolve(line);
       }
     };
-    server.child.stdout.on("data", check);
+    started.child.stdout.on("data", check);
     check();
-    void server.exited.then((code) => reject(new Error(`the server exited (${code}) before serving:\n${server.output().stderr}`)));
+    void started.exited.then((code) => reject(new Error(`${started.child.spawnfile} exited (${code}) before writing "${text}":\n${started.output().stderr}`)));
   });
 }

@@ -7,7 +7,7 @@
  */
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
-import { startProcess, type StartedProcess } from "./child-process.js";
+import { onCpus, outputLine, startProcess, type StartedProcess } from "./child-process.js";
 
 const dynaliteCli = createRequire(import.meta.url).resolve("dynalite/cli.js");
 
@@ -38,23 +38,14 @@ export class DynaliteProcess {
 
   async restart(): Promise<void> {
     const { dataDir, cpus } = this.options;
-    const dynalite = [
-      process.execPath,
+    const [program, args] = onCpus(cpus, process.execPath, [
       dynaliteCli,
       ...["--host", "127.0.0.1", "--port", String(this.port), "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"],
       ...(dataDir === undefined ? [] : ["--path", dataDir]),
-    ];
-    // taskset execs the command, so the child's pid stays dynalite's own.
-    const [program = "", ...args] = cpus === undefined ? dynalite : ["taskset", "--cpu-list", cpus, ...dynalite];
+    ]);
     const started = startProcess(program, args, { env: process.env });
     this.started = started;
-    await new Promise<void>((resolve, reject) => {
-      const check = () => {
-        if (started.output().stdout.includes("Dynalite listening")) resolve();
-      };
-      started.child.stdout.on("data", check);
-      void started.exited.then((code) => reject(new Error(`dynalite exited with ${code} before listening:\n${started.output().stderr}`)));
-    });
+    await outputLine(started, "Dynalite listening");
   }
 
   /** SIGKILL: no chance to flush or answer what is in flight. */
